@@ -21,7 +21,7 @@ __all__ = ["LabelIndex", "Match"]
 
 _NAME_WEIGHTS = ((RDFS.label, 1.0), (SKOS.prefLabel, 1.0), (SKOS.altLabel, 0.95), (SKOS.hiddenLabel, 0.9))
 _FUZZY_CUTOFF = 0.72
-_ACCEPT = 0.85
+_ACCEPT = 0.8
 
 
 @dataclass(frozen=True)
@@ -127,12 +127,10 @@ class LabelIndex:
         True
         """
         candidate = text.strip()
-        for iri in (
-            URIRef(candidate),
-            URIRef(str(BS) + candidate.removeprefix("bs:")),
-        ):
-            if iri in self.types:
-                return iri
+        if candidate and not any(ch.isspace() or ch in '<>"{}|^`\\' for ch in candidate):
+            for iri in (URIRef(candidate), URIRef(str(BS) + candidate.removeprefix("bs:"))):
+                if iri in self.types:
+                    return iri
         matches = self.find(candidate, limit=2)
         if matches and matches[0].score >= _ACCEPT:
             if len(matches) == 1 or matches[1].score < matches[0].score:

@@ -1,0 +1,76 @@
+"""Lookup by any name: labels, synonyms, brand names, misspellings; case, punctuation, plural and typo tolerant."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph import find
+from graph.errors import UnknownEntity
+from graph.text import mentions, normalize, tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("ibuprofen", "ibuprofen"),
+        ("Advil", "ibuprofen"),
+        ("ADVIL!", "ibuprofen"),
+        ("ibuprofin", "ibuprofen"),
+        ("back spasms", "back spasm"),
+        ("Muscle-Relaxants", "muscle relaxant"),
+        ("ibuprfen", "ibuprofen"),
+        ("kidney stone", "kidney stones"),
+    ],
+)
+def test_every_name_leads_to_its_entity(mini, text, label):
+    matches = find(mini, text)
+    assert matches and matches[0].label == label
+
+
+def test_exact_label_scores_above_synonym_above_typo(mini):
+    exact = find(mini, "ibuprofen")[0].score
+    synonym = find(mini, "Advil")[0].score
+    misspelling = find(mini, "ibuprofin")[0].score
+    typo = find(mini, "ibuprfen")[0].score
+    assert exact == 1.0 and exact > synonym > misspelling > typo
+
+
+def test_results_are_best_first(mini):
+    scores = [m.score for m in find(mini, "rest")]
+    assert scores == sorted(scores, reverse=True)
+    assert find(mini, "rest")[0].label == "rest"
+
+
+def test_no_match_is_empty_and_resolve_suggests(mini):
+    assert find(mini, "zzzz") == []
+    assert find(mini, "   ") == []
+    with pytest.raises(UnknownEntity) as caught:
+        mini.index.resolve("dehydrashun syndrome")
+    assert "did you mean" in str(caught.value)
+
+
+def test_resolve_accepts_iri_curie_and_id(mini):
+    iri = mini.index.resolve("stress")
+    assert mini.index.resolve(str(iri)) == iri
+    assert mini.index.resolve("bs:stress") == iri
+    assert mini.index.resolve("stress ") == iri
+
+
+def test_resolve_does_not_guess_between_equals(mini):
+    with pytest.raises(UnknownEntity):
+        mini.index.resolve("xyzzy")
+
+
+def test_tokens_and_mentions():
+    assert tokens("NSAIDs, e.g. Advil®") == ("nsaid", "e", "g", "advil")
+    assert normalize("Loss  of Bladder-Control") == "loss of bladder control"
+    assert mentions("Heat therapy helps.", "heat therapy")
+    assert not mentions("Rest helps", "stress")
+    assert not mentions("anything", "")
+
+
+def test_bundled_brand_names_and_synonyms(kg):
+    assert find(kg, "Tylenol")[0].label == "acetaminophen"
+    assert find(kg, "paracetamol")[0].label == "acetaminophen"
+    assert find(kg, "Aleve")[0].label == "naproxen"
+    assert find(kg, "Motrin")[0].label == "ibuprofen"
