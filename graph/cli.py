@@ -18,7 +18,10 @@ from graph.errors import GraphError
 __all__ = ["build_parser", "main"]
 
 #: Modules that add subcommands; each has ``register(commands, parent)``.
-COMMAND_MODULES = ("graph.cli_core",)
+COMMAND_MODULES = (
+    "graph.cli_core",
+    "graph.cli_curation",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

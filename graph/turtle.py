@@ -9,6 +9,7 @@ file in it.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
@@ -67,8 +68,7 @@ def canonical_turtle(rdf: Graph) -> str:
     disagreements = sorted(set(rdf.subjects(RDF.type, BSO.Disagreement)), key=str)
     skip = set(evidence) | set(disagreements)
     entities = sorted({s for s in rdf.subjects() if s not in skip}, key=str)
-    parts = ["\n".join(f"@prefix {p}: <{PREFIXES[p]}> ." for p in _HEADER_PREFIXES)]
-    parts += [_block(rdf, names, node) for node in entities]
+    parts = [_block(rdf, names, node) for node in entities]
     if disagreements:
         parts.append("# ---------------------------------------------------------------- disagreements")
         parts += [_block(rdf, names, node) for node in disagreements]
@@ -77,7 +77,8 @@ def canonical_turtle(rdf: Graph) -> str:
             "# ---------------------------------------------------------------- evidence (source, line)\n"
             + "\n".join(_evidence_line(rdf, names, node) for node in evidence)
         )
-    return "\n\n".join(parts) + "\n"
+    body = "\n\n".join(parts)
+    return names.header(body) + "\n\n" + body + "\n"
 
 
 class _Names:
@@ -86,6 +87,16 @@ class _Names:
         for prefix in _HEADER_PREFIXES:
             self.manager.bind(prefix, PREFIXES[prefix], override=True, replace=True)
         self.manager.bind("dcterms", DCTERMS, override=True, replace=True)
+
+    def header(self, body: str) -> str:
+        """Declare the standard prefixes and any other prefix the body uses."""
+        declared = dict(self.manager.namespaces())
+        used = [
+            p for p in sorted(declared) if p not in _HEADER_PREFIXES and re.search(rf"(^|[\s,(]){p}:", body)
+        ]
+        lines = [f"@prefix {p}: <{PREFIXES[p]}> ." for p in _HEADER_PREFIXES]
+        lines += [f"@prefix {p}: <{declared[p]}> ." for p in used]
+        return "\n".join(lines)
 
     def __call__(self, node: Node) -> str:
         if node == RDF.type:

@@ -116,7 +116,10 @@ def test_console_script_and_module_run_as_subprocesses():
     script = Path(sys.executable).with_name("bskg")
     for exe in ([str(script)], [sys.executable, "-m", "graph"]):
         done = subprocess.run(
-            [*exe, "--data", str(MINI), "find", "Advil", "--json"], capture_output=True, text=True, timeout=120
+            [*exe, "--data", str(MINI), "find", "Advil", "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)[0]["label"] == "ibuprofen"

@@ -33,7 +33,9 @@ def test_unknown_term_raises():
 
 def test_relations_are_the_object_properties_with_domains(ontology):
     with_domain = {
-        str(p)[len(NS) :] for p in ontology.subjects(RDF.type, OWL.ObjectProperty) if (p, BSO.domainIncludes, None) in ontology
+        str(p)[len(NS) :]
+        for p in ontology.subjects(RDF.type, OWL.ObjectProperty)
+        if (p, BSO.domainIncludes, None) in ontology
     }
     assert set(RELATIONS) == with_domain
 

@@ -1,0 +1,113 @@
+"""CLI commands for curators: conflicts, coverage, fmt."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from graph.cli_common import add_json_flag, emit_json, graph_of, print_table
+from graph.conflicts import conflicts
+from graph.coverage import coverage, source_lines
+from graph.errors import GraphError
+from graph.files import atomic_write
+from graph.load import read_turtle
+from graph.turtle import canonical_turtle
+from graph.validate import find_sources
+
+__all__ = ["register"]
+
+
+def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """Add the curation commands to the ``bskg`` parser."""
+    found = commands.add_parser(
+        "conflicts", parents=[parent], help="disagreements between sources, claim against claim"
+    )
+    add_json_flag(found)
+    found.set_defaults(run=_conflicts)
+
+    cover = commands.add_parser(
+        "coverage", parents=[parent], help="per source, the lines no evidence cites and the share cited"
+    )
+    cover.add_argument("--source", metavar="NNN", help="only this source (e.g. 002)")
+    cover.add_argument("--text", action="store_true", help="show the text of each uncited line")
+    cover.add_argument("--sources", metavar="DIR", help="folder of the source texts (for --text)")
+    add_json_flag(cover)
+    cover.set_defaults(run=_coverage)
+
+    fmt = commands.add_parser(
+        "fmt", parents=[parent], help="rewrite a Turtle file in the canonical, diff-friendly layout"
+    )
+    fmt.add_argument("file", type=Path, help="the Turtle file to rewrite (e.g. data/triples.ttl)")
+    fmt.add_argument("--check", action="store_true", help="only report whether the file is canonical")
+    fmt.set_defaults(run=_fmt)
+
+
+def _conflicts(args: argparse.Namespace) -> int:
+    kg = graph_of(args)
+    found = conflicts(kg)
+    if args.json:
+        emit_json([c.as_dict(kg) for c in found])
+        return 0
+    for number, conflict in enumerate(found, start=1):
+        print(f"{number}. {conflict.label}  [{conflict.origin}]")
+        if conflict.comment:
+            print(f"   {conflict.comment}")
+        for claim in conflict.claims:
+            where = ", ".join(map(str, claim.evidence))
+            print(f"   - {kg.label(claim.subject)} {claim.predicate} {kg.label(claim.object)}  ({where})")
+    if not found:
+        print("no disagreements between sources")
+    return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    kg = graph_of(args)
+    report = coverage(kg)
+    if args.source:
+        report = [c for c in report if c.source == args.source]
+        if not report:
+            raise GraphError(f"no source {args.source!r} in the graph")
+    folder = find_sources(args.sources) if args.text else None
+    texts = {c.source: source_lines(folder, c.file_name) for c in report} if args.text else {}
+    if args.json:
+        emit_json([c.as_dict(texts.get(c.source)) if args.text else c.as_dict() for c in report])
+        return 0
+    rows = [[c.source, c.lines, len(c.cited), f"{c.share:.0%}", _ranges(c.uncited)] for c in report]
+    print_table(["source", "lines", "cited", "share", "uncited lines"], rows)
+    if args.text:
+        for c in report:
+            for line in c.uncited:
+                text = texts[c.source].get(line, "")
+                print(f"{c.source}:{line}: {text[:100]}")
+    return 0
+
+
+def _ranges(numbers: tuple[int, ...]) -> str:
+    """Compress 1,2,3,7 into '1-3, 7'."""
+    parts: list[str] = []
+    for n in numbers:
+        if parts and parts[-1].split("-")[-1] == str(n - 1):
+            parts[-1] = f"{parts[-1].split('-')[0]}-{n}"
+        else:
+            parts.append(str(n))
+    return ", ".join(parts) or "-"
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if not path.is_file():
+        raise GraphError(f"{path}: no such file")
+    current = path.read_text(encoding="utf-8")
+    canonical = canonical_turtle(read_turtle(path))
+    if args.check:
+        if current != canonical:
+            print(f"{path}: not in canonical layout (run: bskg fmt {path})")
+            return 1
+        print(f"{path}: canonical")
+        return 0
+    if current != canonical:
+        atomic_write(path, canonical)
+        print(f"{path}: rewritten")
+    else:
+        print(f"{path}: already canonical")
+    return 0

@@ -1,0 +1,71 @@
+"""Conflicts, coverage and fmt on the mini fixture, through the API and the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from graph.cli import main
+from graph.conflicts import conflicts
+from graph.coverage import coverage
+
+from .conftest import DATA, MINI, MINI_SEEDS
+
+
+def test_curated_conflict_has_claims_from_two_sources(mini):
+    (found,) = conflicts(mini)
+    assert found.origin == "curated"
+    sides = {(mini.label(c.subject), c.predicate, c.negative, c.sources) for c in found.claims}
+    assert sides == {
+        ("rest", "treats", False, ("001",)),
+        ("bed rest", "notRecommendedFor", True, ("000",)),
+    }
+
+
+def test_detected_conflict_between_treats_and_not_recommended(tmp_path):
+    text = (MINI / "triples.ttl").read_text()
+    extra = (
+        "bs:bed_rest bso:treats bs:back_spasm .\n"
+        "bs:ev-001-004-bed_rest-treats-back_spasm a rdf:Statement ; rdf:subject bs:bed_rest ; "
+        "rdf:predicate bso:treats ; rdf:object bs:back_spasm ; prov:wasDerivedFrom bs:source-001 ; bso:line 4 .\n"
+    )
+    shutil.copy(MINI / "sources.ttl", tmp_path / "sources.ttl")
+    (tmp_path / "triples.ttl").write_text(text + extra)
+    from graph import load
+
+    found = [c for c in conflicts(load(tmp_path)) if c.origin == "detected"]
+    assert len(found) == 1
+    assert [c.predicate for c in found[0].claims] == ["treats", "notRecommendedFor"]
+
+
+def test_coverage_lists_uncited_lines(mini):
+    report = {c.source: c for c in coverage(mini)}
+    assert report["000"].uncited == (1,)
+    assert report["001"].share == 1.0
+
+
+def test_cli_conflicts_and_coverage_json(capsys):
+    assert main(["--data", str(MINI), "conflicts", "--json"]) == 0
+    (found,) = json.loads(capsys.readouterr().out)
+    assert {"id", "label", "comment", "origin", "claims"} == set(found)
+    assert found["claims"][0]["evidence"] == [{"source": "000", "line": 9}]
+    assert main(["--data", str(MINI), "coverage", "--json", "--text", "--sources", str(MINI_SEEDS)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["uncited"][0]["line"] == 1 and "made-up" in rows[0]["uncited"][0]["text"]
+    assert main(["--data", str(MINI), "coverage", "--source", "999"]) == 2
+    assert "no source '999'" in capsys.readouterr().err
+
+
+def test_fmt_rewrites_atomically_and_check_reports(tmp_path, capsys):
+    target = tmp_path / "t.ttl"
+    shutil.copy(DATA / "valid.ttl", target)
+    assert main(["fmt", "--check", str(target)]) == 1
+    assert main(["fmt", str(target)]) == 0
+    assert main(["fmt", "--check", str(target)]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["t.ttl"]
+    capsys.readouterr()
+    broken = tmp_path / "b.ttl"
+    shutil.copy(DATA / "broken" / "bad_syntax.ttl", broken)
+    before = broken.read_bytes()
+    assert main(["fmt", str(broken)]) == 2
+    assert broken.read_bytes() == before
