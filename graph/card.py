@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Literal, URIRef
 
@@ -45,7 +46,7 @@ class Relation:
         """The number of distinct sources that state the relation."""
         return len({e.source for e in self.evidence})
 
-    def as_dict(self, kg: KnowledgeGraph) -> dict[str, object]:
+    def as_dict(self, kg: KnowledgeGraph) -> dict[str, Any]:
         """Return the JSON shape ``{"subject", "predicate", "object", "evidence"}``."""
         return {
             "subject": node_ref(kg, self.subject),
@@ -91,7 +92,7 @@ def describe(kg: KnowledgeGraph, entity: URIRef) -> Card:
     rdf = kg.rdf
     properties = []
     for predicate, value in rdf.predicate_objects(entity):
-        if predicate in _GUIDANCE_IRIS and isinstance(value, Literal):
+        if isinstance(predicate, URIRef) and predicate in _GUIDANCE_IRIS and isinstance(value, Literal):
             evidence = tuple(kg.evidence.get((entity, predicate, value)))
             properties.append((_GUIDANCE_IRIS[predicate], str(value), evidence))
     relations = []

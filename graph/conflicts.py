@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import RDF, RDFS, URIRef
 
@@ -47,7 +48,7 @@ class Claim:
         """The distinct sources behind the claim."""
         return tuple(sorted({e.source for e in self.evidence}))
 
-    def as_dict(self, kg: KnowledgeGraph) -> dict[str, object]:
+    def as_dict(self, kg: KnowledgeGraph) -> dict[str, Any]:
         """Return the JSON shape of one claim."""
         return {
             "subject": node_ref(kg, self.subject),
@@ -106,7 +107,7 @@ def _curated(kg: KnowledgeGraph) -> list[Conflict]:
     for node in sorted(rdf.subjects(RDF.type, BSO.Disagreement), key=str):
         grouped: dict[Triple, list[Evidence]] = defaultdict(list)
         for claim in rdf.objects(node, BSO.claim):
-            triple = kg.evidence.triple_of(claim)
+            triple = kg.evidence.triple_of(str(claim))
             if triple is None:
                 continue
             grouped[triple] += [e for e in kg.evidence.get(triple) if e.iri == str(claim)]
@@ -117,7 +118,7 @@ def _curated(kg: KnowledgeGraph) -> list[Conflict]:
         found.append(
             Conflict(
                 id=str(node),
-                label=str(rdf.value(node, RDFS.label) or local_name(node)),
+                label=str(rdf.value(node, RDFS.label) or local_name(str(node))),
                 comment=str(rdf.value(node, RDFS.comment) or ""),
                 origin="curated",
                 claims=claims,
@@ -141,7 +142,7 @@ def _detected(kg: KnowledgeGraph) -> list[Conflict]:
             label = f"{kg.label(subject)}: {positive} or {opposing} {kg.label(obj)}"  # type: ignore[arg-type]
             found.append(
                 Conflict(
-                    id=f"detected:{local_name(subject)}-{positive}-{opposing}-{local_name(obj)}",
+                    id=f"detected:{local_name(str(subject))}-{positive}-{opposing}-{local_name(str(obj))}",
                     label=label,
                     comment=f"Sources state both that it {positive} and that it {opposing} the same target.",
                     origin="detected",

@@ -9,7 +9,7 @@ from rdflib import RDF
 from rdflib.namespace import DCTERMS
 
 from graph.model import KnowledgeGraph
-from graph.vocab import BSO
+from graph.vocab import BSO, as_int
 
 __all__ = ["SourceCoverage", "coverage"]
 
@@ -58,7 +58,7 @@ def coverage(kg: KnowledgeGraph) -> list[SourceCoverage]:
     report = []
     for source in rdf.subjects(RDF.type, BSO.Source):
         ident = str(rdf.value(source, DCTERMS.identifier) or source)
-        count = int(rdf.value(source, BSO.lineCount) or 0)
+        count = as_int(rdf.value(source, BSO.lineCount))
         lines = cited.get(ident, set())
         report.append(
             SourceCoverage(

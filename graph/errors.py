@@ -21,7 +21,7 @@ class ParseError(GraphError):
     """A data file could not be read or parsed; names the file and line.
 
     >>> str(ParseError("data/triples.ttl", 12, "expected '.'"))
-    'data/triples.ttl:12: expected '.''
+    "data/triples.ttl:12: expected '.'"
     """
 
     def __init__(self, file: str | Path, line: int | None, reason: str) -> None:

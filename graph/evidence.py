@@ -9,7 +9,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV
 from rdflib.term import Node
 
-from graph.vocab import BSO
+from graph.vocab import BSO, as_int
 
 __all__ = ["Evidence", "EvidenceIndex", "Triple"]
 
@@ -56,7 +56,7 @@ class EvidenceIndex:
             if subject is None or predicate is None or obj is None or line is None:
                 continue
             label = source_ids.get(source, str(source)) if source is not None else "?"
-            found[(subject, predicate, obj)].append(Evidence(label, int(line), str(node)))
+            found[(subject, predicate, obj)].append(Evidence(label, as_int(line), str(node)))
         self._by_triple = {key: sorted(value) for key, value in found.items()}
         self._by_iri = {e.iri: key for key, value in self._by_triple.items() for e in value}
 

@@ -50,7 +50,7 @@ class LabelIndex:
         classes = {BSO[name]: name for name in CLASS_NAMES}
         types: dict[URIRef, list[str]] = defaultdict(list)
         for subject, klass in rdf.subject_objects(RDF.type):
-            if klass in classes and isinstance(subject, URIRef):
+            if isinstance(klass, URIRef) and klass in classes and isinstance(subject, URIRef):
                 types[subject].append(classes[klass])
         index = cls()
         names: dict[str, list[tuple[URIRef, float, str]]] = defaultdict(list)

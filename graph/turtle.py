@@ -15,7 +15,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 from rdflib.term import Node
 
-from graph.vocab import BS, BSO, GUIDANCE, PREFIXES, RELATIONS
+from graph.vocab import BS, BSO, GUIDANCE, PREFIXES, RELATIONS, as_int
 
 __all__ = ["canonical_turtle", "evidence_iri"]
 
@@ -54,12 +54,12 @@ def evidence_iri(subject: URIRef, predicate: URIRef, obj: Node, source: str, lin
 
 
 def canonical_turtle(rdf: Graph) -> str:
-    """Serialise a graph of entities, relations, disagreements and evidence in the canonical layout.
+    r"""Serialise a graph of entities, relations, disagreements and evidence in the canonical layout.
 
     >>> g = Graph()
     >>> _ = g.add((BS.stress, RDF.type, BSO.Cause))
     >>> _ = g.add((BS.stress, RDFS.label, Literal("stress", lang="en")))
-    >>> print(canonical_turtle(g).split("\\n\\n")[1])
+    >>> print(canonical_turtle(g).split("\n\n")[1].strip())
     bs:stress a bso:Cause ;
         rdfs:label "stress"@en .
     """
@@ -127,7 +127,7 @@ def _block(rdf: Graph, names: _Names, node: Node) -> str:
 def _evidence_key(rdf: Graph, node: Node) -> tuple[str, int, str]:
     source = str(rdf.value(node, PROV.wasDerivedFrom) or "")
     line = rdf.value(node, BSO.line)
-    return (source, int(line) if line is not None else 0, str(node))
+    return (source, as_int(line), str(node))
 
 
 def _evidence_line(rdf: Graph, names: _Names, node: Node) -> str:

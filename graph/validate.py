@@ -21,7 +21,7 @@ from rdflib.term import Node
 from graph.load import data_dir, read_turtle
 from graph.model import KnowledgeGraph
 from graph.text import mentions
-from graph.vocab import BS, BSO
+from graph.vocab import BS, BSO, as_int
 
 __all__ = ["Report", "Violation", "find_sources", "validate"]
 
@@ -208,7 +208,7 @@ def _vocabulary_violations(kg: KnowledgeGraph) -> list[Violation]:
     return found
 
 
-def _names(kg: KnowledgeGraph, node: Node) -> list[str]:
+def _names(kg: KnowledgeGraph, node: Node | None) -> list[str]:
     if isinstance(node, URIRef) and node in kg.index.types:
         return [kg.label(node), *kg.index.synonyms.get(node, ())]
     return []
@@ -218,7 +218,7 @@ def _line_violations(kg: KnowledgeGraph, folder: Path) -> tuple[list[Violation],
     rdf = kg.rdf
     texts: dict[Node, list[str] | None] = {}
     found: list[Violation] = []
-    for source in sorted(rdf.subjects(RDF.type, BSO.Source)):
+    for source in sorted(rdf.subjects(RDF.type, BSO.Source), key=str):
         name = rdf.value(source, BSO.fileName)
         file = folder / str(name)
         if name is None or not file.is_file():
@@ -236,7 +236,7 @@ def _line_violations(kg: KnowledgeGraph, folder: Path) -> tuple[list[Violation],
         lines = file.read_text(encoding="utf-8").splitlines()
         texts[source] = lines
         count = rdf.value(source, BSO.lineCount)
-        if count is not None and int(count) != len(lines):
+        if count is not None and as_int(count) != len(lines):
             found.append(
                 Violation(
                     _describe(kg, source),
@@ -247,14 +247,14 @@ def _line_violations(kg: KnowledgeGraph, folder: Path) -> tuple[list[Violation],
                 )
             )
     checked = 0
-    for evidence in sorted(rdf.subjects(RDF.type, RDF.Statement)):
-        lines = texts.get(rdf.value(evidence, PROV.wasDerivedFrom))
-        line = rdf.value(evidence, BSO.line)
-        if lines is None or line is None or not 1 <= int(line) <= len(lines):
+    for evidence in sorted(rdf.subjects(RDF.type, RDF.Statement), key=str):
+        source_lines = texts.get(rdf.value(evidence, PROV.wasDerivedFrom) or evidence)
+        line = as_int(rdf.value(evidence, BSO.line))
+        if source_lines is None or not 1 <= line <= len(source_lines):
             continue
         checked += 1
         names = _names(kg, rdf.value(evidence, RDF.subject)) + _names(kg, rdf.value(evidence, RDF.object))
-        if not any(mentions(lines[int(line) - 1], name) for name in names):
+        if not any(mentions(source_lines[line - 1], name) for name in names):
             found.append(
                 Violation(
                     _describe(kg, evidence),

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from typing import Final
 
+from rdflib.term import Literal, Node
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
 __all__ = [
     "BS",
+    "as_int",
     "BSO",
     "CLASS_NAMES",
     "GUIDANCE",
@@ -117,13 +120,13 @@ SOURCE_PREFIX: Final = str(BS) + "source-"
 PREFIXES: Final[dict[str, Namespace]] = {
     "bs": BS,
     "bso": Namespace(str(BSO._NS)),
-    "dcterms": DCTERMS,
-    "owl": OWL,
-    "prov": PROV,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "skos": SKOS,
-    "xsd": XSD,
+    "dcterms": Namespace(str(DCTERMS)),
+    "owl": Namespace(str(OWL)),
+    "prov": Namespace(str(PROV)),
+    "rdf": Namespace(str(RDF)),
+    "rdfs": Namespace(str(RDFS)),
+    "skos": Namespace(str(SKOS)),
+    "xsd": Namespace(str(XSD)),
 }
 
 #: Predicates that name an entity, strongest first (preferred, synonym, misspelling).
@@ -175,3 +178,20 @@ NEGATIVE_RELATIONS: Final = frozenset({"notRecommendedFor", "doesNotTreat", "not
 
 #: Literal properties that carry usage guidance, in the project's words.
 GUIDANCE: Final = ("duration", "frequency", "maxDuration", "timing", "caution", "typicalDuration")
+
+
+def as_int(node: Node | int | None, default: int = 0) -> int:
+    """Return the integer value of an RDF literal (``default`` when there is none).
+
+    >>> as_int(Literal(12)), as_int(None)
+    (12, 0)
+    """
+    if node is None:
+        return default
+    if isinstance(node, int):
+        return node
+    value = node.toPython() if isinstance(node, Literal) else node
+    try:
+        return int(str(value))
+    except ValueError:
+        return default

@@ -1,4 +1,4 @@
-"""The CLI in-process (obonet style) and once as a real subprocess; bad input gives one line and an exit code."""
+"""The CLI in-process (obonet style) and as a subprocess; bad input gives one line and an exit code."""
 
 from __future__ import annotations
 

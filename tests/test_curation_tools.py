@@ -27,7 +27,8 @@ def test_detected_conflict_between_treats_and_not_recommended(tmp_path):
     extra = (
         "bs:bed_rest bso:treats bs:back_spasm .\n"
         "bs:ev-001-004-bed_rest-treats-back_spasm a rdf:Statement ; rdf:subject bs:bed_rest ; "
-        "rdf:predicate bso:treats ; rdf:object bs:back_spasm ; prov:wasDerivedFrom bs:source-001 ; bso:line 4 .\n"
+        "rdf:predicate bso:treats ; rdf:object bs:back_spasm ; "
+        "prov:wasDerivedFrom bs:source-001 ; bso:line 4 .\n"
     )
     shutil.copy(MINI / "sources.ttl", tmp_path / "sources.ttl")
     (tmp_path / "triples.ttl").write_text(text + extra)

@@ -1,4 +1,4 @@
-"""Lookup by any name: labels, synonyms, brand names, misspellings; case, punctuation, plural and typo tolerant."""
+"""Lookup by any name (label, synonym, brand, misspelling), tolerant of case, punctuation, plurals, typos."""
 
 from __future__ import annotations
 
