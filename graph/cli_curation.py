@@ -1,8 +1,10 @@
-"""CLI commands for curators: conflicts, coverage, fmt."""
+"""CLI commands for curators: conflicts, coverage, fmt, add."""
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import tempfile
 from pathlib import Path
 
 from graph.cli_common import add_json_flag, emit_json, graph_of, print_table
@@ -40,6 +42,22 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     fmt.add_argument("file", type=Path, help="the Turtle file to rewrite (e.g. data/triples.ttl)")
     fmt.add_argument("--check", action="store_true", help="only report whether the file is canonical")
     fmt.set_defaults(run=_fmt)
+
+    add = commands.add_parser(
+        "add",
+        parents=[parent],
+        help="add a relation (or a guidance value) with its evidence to a Turtle file, if it stays valid",
+    )
+    add.add_argument("subject", help="the subject entity, by any of its names")
+    add.add_argument("predicate", help="a relation (e.g. causes) or a guidance property (e.g. maxDuration)")
+    add.add_argument("object", help="the object entity by name, or the guidance text")
+    add.add_argument("--source", required=True, metavar="NNN", help="the source that states it (e.g. 002)")
+    add.add_argument("--line", required=True, type=int, help="the 1-based line of the source that states it")
+    add.add_argument(
+        "--file", type=Path, required=True, help="the Turtle file to add to (e.g. data/triples.ttl)"
+    )
+    add.add_argument("--sources", metavar="DIR", help="folder of the source texts (default: as validate)")
+    add.set_defaults(run=_add)
 
 
 def _conflicts(args: argparse.Namespace) -> int:
@@ -91,6 +109,46 @@ def _ranges(numbers: tuple[int, ...]) -> str:
         else:
             parts.append(str(n))
     return ", ".join(parts) or "-"
+
+
+def _add(args: argparse.Namespace) -> int:
+    from rdflib import Literal
+
+    from graph.curate import add_fact
+    from graph.load import load
+    from graph.validate import validate
+    from graph.vocab import BSO, GUIDANCE, RELATIONS
+
+    kg = graph_of(args)
+    target: Path = args.file
+    if not target.is_file():
+        raise GraphError(f"{target}: no such file")
+    if args.predicate not in RELATIONS + GUIDANCE:
+        raise GraphError(
+            f"unknown property {args.predicate!r}; use one of: {', '.join(RELATIONS + GUIDANCE)}"
+        )
+    subject = kg.index.resolve(args.subject)
+    obj = Literal(args.object, lang="en") if args.predicate in GUIDANCE else kg.index.resolve(args.object)
+    part = read_turtle(target)
+    minted = add_fact(part, subject, BSO[args.predicate], obj, [(args.source, args.line)])
+    text = canonical_turtle(part)
+    with tempfile.TemporaryDirectory() as scratch:
+        trial = Path(scratch) / target.name
+        trial.write_text(text, encoding="utf-8")
+        others = [p for p in kg.files if p.resolve() != target.resolve()]
+        for other in others:
+            shutil.copy(other, Path(scratch) / f"_{other.name}")
+        report = validate(load(Path(scratch)), sources=args.sources)
+    if not report.conforms:
+        for violation in report.violations:
+            print(violation)
+        raise GraphError(f"not added: the fact would make the graph invalid ({target} unchanged)")
+    atomic_write(target, text)
+    print(
+        f"added {kg.label(subject)} {args.predicate} {obj if isinstance(obj, Literal) else kg.label(obj)}"
+        f" ({args.source}:{args.line}) as {minted[0]}"
+    )
+    return 0
 
 
 def _fmt(args: argparse.Namespace) -> int:

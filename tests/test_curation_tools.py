@@ -70,3 +70,37 @@ def test_fmt_rewrites_atomically_and_check_reports(tmp_path, capsys):
     before = broken.read_bytes()
     assert main(["fmt", str(broken)]) == 2
     assert broken.read_bytes() == before
+
+
+def test_add_writes_a_valid_fact_and_refuses_an_invalid_one(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("BSKG_SOURCES", str(MINI_SEEDS))
+    shutil.copytree(MINI, tmp_path / "g")
+    target = tmp_path / "g" / "triples.ttl"
+    base = ["--data", str(tmp_path / "g"), "add"]
+    assert (
+        main(
+            [*base, "stress", "causes", "back spasm", "--source", "001", "--line", "3", "--file", str(target)]
+        )
+        == 2
+    )
+    out, err = capsys.readouterr()
+    assert "names neither the subject nor the object" in out
+    assert err.strip().endswith("unchanged)")
+    assert target.read_text() == (MINI / "triples.ttl").read_text()
+    argv = [
+        *base,
+        "cyclobenzaprine",
+        "treats",
+        "spasms",
+        "--source",
+        "000",
+        "--line",
+        "5",
+        "--file",
+        str(target),
+    ]
+    assert main(argv) == 0
+    assert "added cyclobenzaprine treats back spasm (000:5)" in capsys.readouterr().out
+    text = target.read_text()
+    assert "bs:ev-000-005-cyclobenzaprine-treats-back_spasm a rdf:Statement" in text
+    assert main(["fmt", "--check", str(target)]) == 0
