@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from rdflib.term import Literal, Node
-
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+from rdflib.term import Literal, Node
 
 __all__ = [
     "BS",
