@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out
 
-.PHONY: run test lint lab bench bench-quick clean
+.PHONY: run test lint lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,8 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache
+
+## lab: open JupyterLab on notebooks/ with the project's environment and kernel
+##      (headless on a server: make lab LAB_ARGS="--no-browser --ip=127.0.0.1"; it prints the URL with its token)
+lab: $(STAMP)
+	$(BIN)/python -m jupyterlab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)

@@ -1,4 +1,4 @@
-"""CLI commands for curators: conflicts, coverage, fmt, add."""
+"""CLI commands for curators: conflicts, coverage, fmt, add, import-records."""
 
 from __future__ import annotations
 
@@ -58,6 +58,16 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     )
     add.add_argument("--sources", metavar="DIR", help="folder of the source texts (default: as validate)")
     add.set_defaults(run=_add)
+
+    records = commands.add_parser(
+        "import-records", parents=[parent], help="turn curation records (JSON) into canonical Turtle"
+    )
+    records.add_argument(
+        "records", type=Path, help="a JSON file of entities, relations, attributes, disagreements"
+    )
+    records.add_argument("-o", "--output", type=Path, required=True, help="the Turtle file to write")
+    records.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    records.set_defaults(run=_import_records)
 
 
 def _conflicts(args: argparse.Namespace) -> int:
@@ -148,6 +158,30 @@ def _add(args: argparse.Namespace) -> int:
         f"added {kg.label(subject)} {args.predicate} {obj if isinstance(obj, Literal) else kg.label(obj)}"
         f" ({args.source}:{args.line}) as {minted[0]}"
     )
+    return 0
+
+
+def _import_records(args: argparse.Namespace) -> int:
+    import json
+
+    from graph.curate import records_to_graph
+
+    try:
+        data = json.loads(args.records.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise GraphError(f"{args.records}: cannot read: {error}") from error
+    except json.JSONDecodeError as error:
+        raise GraphError(f"{args.records}:{error.lineno}: invalid JSON: {error.msg}") from error
+    if not isinstance(data, dict):
+        raise GraphError(f"{args.records}: expected a JSON object with 'entities', 'relations', ...")
+    try:
+        text = canonical_turtle(records_to_graph(data))
+    except (KeyError, TypeError, ValueError) as error:
+        raise GraphError(f"{args.records}: malformed record: {error!r}") from error
+    if args.output.exists() and not args.force:
+        raise GraphError(f"{args.output} exists; pass --force to replace it")
+    atomic_write(args.output, text)
+    print(f"wrote {args.output} ({text.count(chr(10))} lines)")
     return 0
 
 

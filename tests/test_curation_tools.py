@@ -104,3 +104,29 @@ def test_add_writes_a_valid_fact_and_refuses_an_invalid_one(tmp_path, capsys, mo
     text = target.read_text()
     assert "bs:ev-000-005-cyclobenzaprine-treats-back_spasm a rdf:Statement" in text
     assert main(["fmt", "--check", str(target)]) == 0
+
+
+def test_import_records_writes_canonical_turtle_and_refuses_to_overwrite(tmp_path, capsys):
+    records = tmp_path / "r.json"
+    records.write_text(
+        json.dumps(
+            {
+                "entities": [{"id": "stress", "types": ["Cause"], "label": "stress"}],
+                "attributes": [{"s": "stress", "p": "caution", "value": "x", "evidence": [["001", 1]]}],
+            }
+        )
+    )
+    out = tmp_path / "t.ttl"
+    assert main(["import-records", str(records), "-o", str(out)]) == 0
+    assert main(["fmt", "--check", str(out)]) == 0
+    before = out.read_bytes()
+    assert main(["import-records", str(records), "-o", str(out)]) == 2
+    assert "exists; pass --force" in capsys.readouterr().err
+    assert out.read_bytes() == before
+    records.write_text("{not json")
+    assert main(["import-records", str(records), "-o", str(tmp_path / "x.ttl")]) == 2
+    assert "r.json:1: invalid JSON" in capsys.readouterr().err
+    records.write_text(json.dumps({"entities": [{"id": "x"}]}))
+    assert main(["import-records", str(records), "-o", str(tmp_path / "x.ttl")]) == 2
+    assert "malformed record" in capsys.readouterr().err
+    assert not (tmp_path / "x.ttl").exists()
