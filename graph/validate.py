@@ -115,7 +115,7 @@ def validate(
 
     shapes_graph = read_turtle(Path(shapes) if shapes else data_dir() / "shapes.ttl")
     conforms, results, _ = pyshacl.validate(
-        kg.rdf, shacl_graph=shapes_graph, inference="none", allow_warnings=True
+        kg.rdf, shacl_graph=shapes_graph, inference="none", advanced=True, allow_warnings=True
     )
     violations = [] if conforms else list(_shacl_violations(kg, results))
     violations += _vocabulary_violations(kg)
