@@ -96,7 +96,9 @@ def conflicts(kg: KnowledgeGraph) -> list[Conflict]:
     detected = [
         found
         for found in _detected(kg)
-        if frozenset((c.subject, c.predicate, c.object) for c in found.claims) not in covered
+        if not any(
+            frozenset((c.subject, c.predicate, c.object) for c in found.claims) <= known for known in covered
+        )
     ]
     return curated + detected
 
