@@ -1,0 +1,141 @@
+"""Exports: round trips for the RDF formats, the same bytes every time, GraphML and CSV for other tools."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from rdflib import BNode, Graph, Literal
+from rdflib.compare import isomorphic
+
+from graph import load
+from graph.cli import main
+from graph.errors import GraphError
+from graph.export import FORMATS, csv_tables, export, serialize, to_graphml_graph
+from graph.model import KnowledgeGraph
+from graph.vocab import BS, BSO
+
+TRAVERSE = Path(__file__).parent / "data" / "traverse"
+RDF_FORMATS = [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")]
+# rdflib's own JSON-LD parser uses its deprecated ConjunctiveGraph
+JSONLD_WARNING = "ignore:ConjunctiveGraph is deprecated:DeprecationWarning"
+
+
+@pytest.mark.filterwarnings(JSONLD_WARNING)
+@pytest.mark.parametrize(("fmt", "parser"), RDF_FORMATS)
+def test_rdf_round_trip_is_isomorphic(
+    mini: KnowledgeGraph, kg: KnowledgeGraph, fmt: str, parser: str
+) -> None:
+    for graph in (mini, kg):
+        back = Graph().parse(data=serialize(graph, fmt), format=parser)
+        assert len(back) == len(graph.rdf)
+        assert isomorphic(back, graph.rdf)
+
+
+@pytest.mark.filterwarnings(JSONLD_WARNING)
+@pytest.mark.parametrize(("fmt", "parser"), RDF_FORMATS)
+def test_blank_nodes_get_stable_names(fmt: str, parser: str) -> None:
+    def with_blank_node() -> KnowledgeGraph:
+        graph = load(TRAVERSE)
+        node = BNode()  # a fresh random id every time
+        graph.rdf.add((BS.heat_pad, BSO.caution, node))
+        graph.rdf.add((node, BSO.duration, Literal("twenty minutes")))
+        return graph
+
+    first, second = with_blank_node(), with_blank_node()
+    assert serialize(first, fmt) == serialize(second, fmt)
+    assert isomorphic(Graph().parse(data=serialize(first, fmt), format=parser), first.rdf)
+
+
+def test_same_input_same_bytes_across_processes(tmp_path: Path) -> None:
+    script = (
+        "import sys, hashlib; from graph import load; from graph.export import serialize, FORMATS; "
+        "kg = load(sys.argv[1]); "
+        "print(' '.join(hashlib.sha256(serialize(kg, f)).hexdigest() for f in FORMATS))"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(TRAVERSE)], capture_output=True, text=True, env=env, check=True
+        )
+        digests.add(done.stdout)
+    assert len(digests) == 1 and len(digests.pop().split()) == len(FORMATS)
+
+
+def test_graphml_holds_the_networkx_view_with_attributes(mini: KnowledgeGraph, tmp_path: Path) -> None:
+    [written] = export(mini, "graphml", tmp_path / "mini.graphml")
+    graph = nx.read_graphml(written, force_multigraph=True)
+    assert graph.is_directed() and graph.is_multigraph()
+    assert graph.number_of_nodes() == mini.nx.number_of_nodes()
+    assert graph.number_of_edges() == mini.nx.number_of_edges()
+    node = graph.nodes[str(BS.ibuprofen)]
+    assert node["label"] == "ibuprofen" and node["types"] == "Medication"
+    assert set(node["synonyms"].split("|")) == {"Advil", "ibuprofin"}
+    edge = graph.get_edge_data(str(BS.dehydration), str(BS.back_spasm), "causes")
+    assert edge == {
+        "predicate": "causes",
+        "support": 2,
+        "evidence": "000:2 001:2",
+        "negative": False,
+        "contested": False,
+    }
+    assert graph.get_edge_data(str(BS.bed_rest), str(BS.back_spasm), "notRecommendedFor")["negative"] is True
+    assert to_graphml_graph(mini).number_of_edges() == mini.nx.number_of_edges()
+
+
+def test_csv_tables_for_a_property_graph_import(mini: KnowledgeGraph, tmp_path: Path) -> None:
+    nodes_text, edges_text = csv_tables(mini)
+    nodes = list(csv.DictReader(io.StringIO(nodes_text)))
+    edges = list(csv.DictReader(io.StringIO(edges_text)))
+    assert len(nodes) == mini.nx.number_of_nodes() and len(edges) == mini.nx.number_of_edges()
+    water = next(n for n in nodes if n["id:ID"] == str(BS.drinking_water))
+    assert water[":LABEL"] == "Treatment;Prevention" and water["label"] == "drinking water"
+    ids = {n["id:ID"] for n in nodes}
+    assert all(e[":START_ID"] in ids and e[":END_ID"] in ids for e in edges)
+    rest = next(e for e in edges if e[":START_ID"] == str(BS.rest))
+    assert (rest[":TYPE"], rest["support:int"], rest["evidence"], rest["contested:boolean"]) == (
+        "treats",
+        "1",
+        "001:4",
+        "true",
+    )
+    written = export(mini, "csv", tmp_path / "tables")
+    assert [p.read_text() for p in written] == [nodes_text, edges_text]
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == ["edges.csv", "nodes.csv"]
+
+
+def test_bad_formats_and_targets(mini: KnowledgeGraph, tmp_path: Path) -> None:
+    with pytest.raises(GraphError, match="unknown export format 'rdfxml'"):
+        serialize(mini, "rdfxml")
+    file = tmp_path / "a-file"
+    file.write_text("keep me")
+    with pytest.raises(GraphError, match="give a folder"):
+        export(mini, "csv", file)
+    assert file.read_text() == "keep me"
+
+
+def test_cli_export_to_file_and_stdout(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes], mini: KnowledgeGraph
+) -> None:
+    target = tmp_path / "out" / "graph.ttl"
+    assert main(["--data", str(TRAVERSE), "export", "--format", "turtle", "-o", str(target)]) == 0
+    assert b"wrote" in capsysbinary.readouterr().err
+    assert isomorphic(Graph().parse(target, format="turtle"), load(TRAVERSE).rdf)
+    assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
+    assert main(["--data", str(TRAVERSE), "export", "--format", "nt"]) == 0
+    out = capsysbinary.readouterr().out
+    assert out == serialize(load(TRAVERSE), "nt") and out.endswith(b" .\n")
+
+
+def test_cli_rejects_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["export", "--format", "rdfxml"])
+    assert stop.value.code == 2
+    assert "invalid choice: 'rdfxml'" in capsys.readouterr().err
