@@ -1,0 +1,108 @@
+"""Every named query parses, runs on the mini fixture and answers exactly tests/data/expected/<name>.csv."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.answers import Answer
+from graph.errors import QueryError
+from graph.model import KnowledgeGraph
+from graph.sparql import load_queries, named_queries, run
+from graph.stores import MemoryStore
+
+EXPECTED = Path(__file__).parent / "data" / "expected"
+BROKEN = Path(__file__).parent / "data" / "sparql"
+QUESTIONS = Path(__file__).resolve().parent.parent.parent / "shared" / "design" / "QUESTIONS.md"
+
+#: Values for required parameters when a query runs on the mini fixture.
+ARGS: dict[str, dict[str, Any]] = {"connected_treatments": {"entity": "kidney stones"}}
+
+_PREFIXES = (
+    ("https://w3id.org/backspasm-kg/id/", "bs:"),
+    ("https://w3id.org/backspasm-kg/ontology#", "bso:"),
+)
+#: Aggregated lists whose order SPARQL leaves open: compared as sorted items.
+_LISTS = ("evidence", "side_effects", "max_duration", "synonyms", "types", "disagreements")
+
+
+def _cell(name: str, term: object) -> str:
+    if term is None:
+        return ""
+    text = str(term)
+    for long, short in _PREFIXES:
+        if text.startswith(long):
+            return short + text[len(long) :]
+    if name in _LISTS:
+        separator = "; " if "; " in text else ", "
+        return separator.join(sorted(text.split(separator)))
+    return text
+
+
+def normalise(answer: Answer) -> list[list[str]]:
+    """Rows as text: IRIs shortened, aggregated lists sorted; row order kept (queries ORDER BY)."""
+    return [[_cell(name, term) for name, term in zip(answer.vars, row, strict=True)] for row in answer.rows]
+
+
+def read_expected(name: str) -> tuple[list[str], list[list[str]]]:
+    with (EXPECTED / f"{name}.csv").open(newline="", encoding="utf-8") as stream:
+        header, *rows = list(csv.reader(stream))
+    return header, rows
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_query_matches_expected(mini: KnowledgeGraph, name: str) -> None:
+    answer = run(MemoryStore(mini), name, **ARGS.get(name, {}))
+    header, rows = read_expected(name)
+    assert list(answer.vars) == header == list(named_queries()[name].columns)
+    assert normalise(answer) == rows
+
+
+def test_every_query_has_expected_answers() -> None:
+    assert sorted(p.stem for p in EXPECTED.glob("*.csv")) == sorted(named_queries())
+
+
+def test_every_query_runs_on_the_bundled_graph(kg: KnowledgeGraph) -> None:
+    for name in named_queries():
+        params: dict[str, Any] = {"entity": "herniated disc"} if name == "connected_treatments" else {}
+        answer = run(MemoryStore(kg), name, **params)
+        assert answer.kind == "SELECT"
+
+
+def test_every_competency_question_has_a_named_query() -> None:
+    numbers = {q.question.split(".", 1)[0] for q in named_queries().values()}
+    if QUESTIONS.is_file():
+        asked = {line.split(".", 1)[0] for line in QUESTIONS.read_text().splitlines() if line[:1].isdigit()}
+    else:
+        asked = {str(n) for n in range(1, 15)}
+    assert asked <= numbers
+
+
+def test_headers_describe_parameters_and_columns() -> None:
+    for query in named_queries().values():
+        assert query.title and query.question and query.columns
+        for param in query.params:
+            assert param.kind in ("entity", "relation", "text", "integer") and param.help
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        ("syntax/bad.rq", r"bad: invalid SPARQL at line 6, column \d+"),
+        ("unbound/loose.rq", r"loose: parameter \?thing appears in no triple pattern"),
+        ("columns/wrong.rq", r"wrong: the header lists columns \('a', 'b'\), the query selects \('a',\)"),
+        ("header/noquestion.rq", r"noquestion: the comment header has no '# question:' line"),
+        ("kind/oddkind.rq", r"oddkind: bad header line"),
+    ],
+)
+def test_a_broken_query_fails_at_load_with_name_and_position(file: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        load_queries(BROKEN / Path(file).parent)
+
+
+def test_queries_are_parsed_once() -> None:
+    assert named_queries() is named_queries()
+    assert named_queries()["causes"].prepared is named_queries()["causes"].prepared
