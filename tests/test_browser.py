@@ -1,0 +1,244 @@
+"""The HTML page in a real headless Chromium, with the network blocked.
+
+Uses Debian's ``/usr/bin/chromium`` (or ``$BSKG_CHROMIUM``) through Playwright's Python package;
+no browser is downloaded. Without Chromium these tests skip with the reason, unless
+``BSKG_REQUIRE_BROWSER=1`` (set by ``.ci/run``), which turns the skip into a failure.
+Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph import load
+from graph.draw import display_graph, render_html, show_html
+from graph.model import KnowledgeGraph
+from graph.vocab import CLASS_NAMES
+
+from .conftest import DATA, REPO
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("BSKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("BSKG_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"BSKG_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set BSKG_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class Tab:
+    """One page of the browser, with the network blocked and its console watched."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        page.route("**/*", self._route)
+
+    def _route(self, route: Any) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def open(self, file: Path) -> Tab:
+        self.page.goto(file.as_uri())
+        self.page.wait_for_function("window.bskg && window.bskg.ready", timeout=15_000)
+        return self
+
+    def js(self, expression: str, arg: Any = None) -> Any:
+        return self.page.evaluate(expression, arg)
+
+    def counts(self) -> tuple[int, int]:
+        drawn = self.js("bskg.counts()")
+        return drawn["nodes"], drawn["edges"]
+
+    def node_id(self, label: str) -> str:
+        found = self.js("label => bskg.idOf(label)", label)
+        assert found, label
+        return str(found)
+
+    def point_at(self, label: str, click: bool = False) -> None:
+        where = self.js("id => bskg.domPosition(id)", self.node_id(label))
+        self.page.mouse.move(where["x"], where["y"])
+        if click:
+            self.page.mouse.click(where["x"], where["y"])
+
+    def details(self) -> str:
+        return str(self.page.text_content("#details-text"))
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.mouse.move(1, 1)  # no tooltip in the picture
+        self.page.wait_for_timeout(150)
+        self.page.screenshot(path=str(ARTIFACTS / name))
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[Tab]:
+    context = browser.new_context(viewport={"width": 1400, "height": 850})
+    opened = Tab(context.new_page())
+    yield opened
+    context.close()
+    assert opened.errors == [], "console errors"
+    assert opened.blocked == [], "the page asked for the network"
+
+
+def expected(kg: KnowledgeGraph, **options: Any) -> tuple[int, int]:
+    view = display_graph(kg, **options)
+    return view.number_of_nodes(), view.number_of_edges()
+
+
+@pytest.fixture(scope="module")
+def mini_file(mini: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("html") / "mini.html"
+    render_html(mini, path)
+    return path
+
+
+def test_full_graph_renders_every_node_and_edge(tab: Tab, mini: KnowledgeGraph, mini_file: Path) -> None:
+    tab.open(mini_file)
+    assert tab.counts() == (mini.nx.number_of_nodes(), mini.nx.number_of_edges()) == (14, 14)
+    assert "Not medical advice" in str(tab.page.text_content("header"))
+    box = tab.page.locator("#mynetwork").bounding_box()
+    assert box["width"] > 900 and box["height"] > 700  # fills the window beside the side panel
+    tab.shot("graph-mini.png")
+
+
+def test_bundled_graph_full_and_focus(tab: Tab, kg: KnowledgeGraph, tmp_path: Path) -> None:
+    if kg.nx.number_of_nodes() < 20:
+        pytest.skip("the bundled graph has not landed yet")
+    page = tmp_path / "graph.html"
+    render_html(kg, page)
+    tab.open(page)
+    assert tab.counts() == (kg.nx.number_of_nodes(), kg.nx.number_of_edges())
+    tab.shot("graph-full.png")
+    tab.point_at("acetaminophen", click=True)
+    assert "Tylenol" in tab.details()
+    tab.page.click("#focus-button")
+    assert tab.counts() == expected(kg, focus="acetaminophen", depth=1)
+    tab.shot("graph-focus.png")
+
+
+def test_legend_hides_and_shows_a_class(tab: Tab, mini: KnowledgeGraph, mini_file: Path) -> None:
+    tab.open(mini_file)
+    tab.page.uncheck('#legend input[data-class="Cause"]')
+    others = [name for name in CLASS_NAMES if name != "Cause"]
+    assert tab.counts() == expected(mini, types=others) == (11, 10)
+    tab.page.check('#legend input[data-class="Cause"]')
+    assert tab.counts() == (14, 14)
+
+
+def test_search_finds_by_synonym(tab: Tab, mini: KnowledgeGraph, mini_file: Path) -> None:
+    tab.open(mini_file)
+    tab.page.fill("#search", "advil")
+    assert tab.page.text_content("#search-status") == "1 match: ibuprofen"
+    assert tab.js("bskg.network.getSelectedNodes()") == [tab.node_id("ibuprofen")]
+    assert tab.details().startswith("ibuprofen\nclass: Medication")
+    with_s = [
+        data for _, data in mini.nx.nodes(data=True)
+        if any("s" in name.lower() for name in (data["label"], *data["synonyms"]))
+    ]  # fmt: skip
+    tab.page.fill("#search", "S")
+    assert tab.page.text_content("#search-status").startswith(f"{len(with_s)} matches: ")
+    assert len(tab.js("bskg.network.getSelectedNodes()")) == len(with_s) > 5
+    tab.page.fill("#search", "zzz")
+    assert tab.page.text_content("#search-status") == "0 matches"
+
+
+def test_pointing_and_clicking_a_node_show_its_tooltip(tab: Tab, mini_file: Path) -> None:
+    tab.open(mini_file)
+    tab.point_at("ibuprofen")
+    tooltip = tab.page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    text = tooltip.inner_text()
+    assert text.startswith("ibuprofen") and "also called: Advil, ibuprofin" in text
+    assert "evidence (source: line): 000: line 4" in text
+    tab.point_at("ibuprofen", click=True)
+    assert tab.details() == tab.js(
+        "id => bskg.network.body.data.nodes.get(id).title", tab.node_id("ibuprofen")
+    )
+    assert not tab.page.is_disabled("#focus-button")
+
+
+def test_focus_mode_and_minimum_support(tab: Tab, mini: KnowledgeGraph, mini_file: Path) -> None:
+    tab.open(mini_file)
+    tab.point_at("ibuprofen", click=True)
+    tab.page.click("#focus-button")
+    assert tab.counts() == expected(mini, focus="ibuprofen", depth=1) == (3, 2)
+    tab.page.fill("#depth", "2")
+    tab.page.dispatch_event("#depth", "change")
+    assert tab.counts() == expected(mini, focus="ibuprofen", depth=2)
+    tab.shot("graph-mini-focus.png")
+    tab.page.click("#reset-button")
+    assert tab.counts() == (14, 14)
+    tab.page.fill("#min-support", "2")  # a range input: sets the value and fires "input"
+    assert tab.counts() == expected(mini, min_support=2) == (2, 1)
+
+
+def test_hostile_labels_do_not_run(tab: Tab, tmp_path: Path) -> None:
+    hostile = load(DATA / "xss")
+    page = tmp_path / "xss.html"
+    render_html(hostile, page, title="<script>window.__pwned=9</script>")
+    tab.open(page)
+    assert tab.counts() == (3, 2)
+    label = '<img src=x onerror="window.__pwned=1">'
+    for name in (label, "x' onmouseover='window.__pwned=3", "<svg onload=window.__pwned=4>"):
+        tab.point_at(name)
+        tab.page.locator("div.vis-tooltip").wait_for(state="visible", timeout=5_000)
+        assert tab.page.locator("div.vis-tooltip").inner_text().startswith(name)
+        tab.point_at(name, click=True)
+        assert tab.details().startswith(name)
+    tab.page.fill("#search", "img")
+    tab.page.fill("#search", "script")
+    tab.page.wait_for_timeout(300)
+    assert tab.js("typeof window.__pwned") == "undefined"
+    assert tab.js("document.querySelectorAll('img, i, b, body svg[onload]').length") == 0
+    assert tab.page.text_content("h1") == "<script>window.__pwned=9</script>"
+
+
+def test_notebook_view_renders_in_its_iframe(tab: Tab, mini: KnowledgeGraph, tmp_path: Path) -> None:
+    notebook = tmp_path / "notebook.html"
+    notebook.write_text(
+        "<!DOCTYPE html><html><body>" + show_html(mini, focus="rest")._repr_html_() + "</body></html>",
+        encoding="utf-8",
+    )
+    tab.page.goto(notebook.as_uri())
+    frame = tab.page.frames[1]
+    frame.wait_for_function("window.bskg && window.bskg.ready", timeout=15_000)
+    drawn = frame.evaluate("bskg.counts()")
+    assert (drawn["nodes"], drawn["edges"]) == expected(mini, focus="rest")
