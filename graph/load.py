@@ -98,6 +98,14 @@ def load(path: str | Path | None = None) -> KnowledgeGraph:
     if path is None and os.environ.get("BSKG_DATA"):
         path = os.environ["BSKG_DATA"]
     files = data_files(path)
+    # --- start-up cache hook (graph/cache.py): a parsed copy keyed by the files' bytes ---
+    from graph.cache import cached
+
+    return cached(files, lambda: _parse(files))
+
+
+def _parse(files: list[Path]) -> KnowledgeGraph:
+    """Parse the files into a new graph with its label index."""
     rdf = Graph(bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         rdf.bind(prefix, namespace)
