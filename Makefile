@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out
 
-.PHONY: run test lint lab clean
+.PHONY: run test lint lab bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,15 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/bskg validate
 	$(BIN)/bskg stats
+	$(BIN)/bskg treatments dehydration --limit 5
+	$(BIN)/bskg red-flags "back spasm" --limit 5
+	$(BIN)/bskg path "herniated disc" "heat therapy"
+	$(BIN)/bskg conflicts
+	$(BIN)/bskg html -o $(OUT)/graph.html
+
+## bench: benchmarks against rdflib and pyoxigraph (make bench QUICK=1 for the 10k/100k part only)
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick,)
 
 ## test: lint, type-check, then every test (unit, doctests, CLI, notebooks, browser, server)
 test: $(STAMP)

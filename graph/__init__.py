@@ -9,11 +9,17 @@
 from __future__ import annotations
 
 from graph.card import describe
+from graph.conflicts import conflicts
+from graph.draw import render_html, show_html
 from graph.errors import GraphError, ParseError, QueryError, UnknownEntity
+from graph.fastload import load_fast
 from graph.load import load
 from graph.lookup import Match
 from graph.model import KnowledgeGraph
+from graph.network import to_networkx
+from graph.sparql import sparql
 from graph.stats import stats
+from graph.traverse import path, red_flags, treatments_for
 from graph.validate import validate
 
 __all__ = [
@@ -23,10 +29,19 @@ __all__ = [
     "ParseError",
     "QueryError",
     "UnknownEntity",
+    "conflicts",
     "describe",
     "find",
     "load",
+    "load_fast",
+    "path",
+    "red_flags",
+    "render_html",
+    "show_html",
+    "sparql",
     "stats",
+    "to_networkx",
+    "treatments_for",
     "validate",
 ]
 

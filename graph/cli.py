@@ -21,6 +21,10 @@ __all__ = ["build_parser", "main"]
 COMMAND_MODULES = (
     "graph.cli_core",
     "graph.cli_curation",
+    "graph.cli_traverse",
+    "graph.cli_html",
+    "graph.cli_sparql",
+    "graph.cli_hpo",
 )
 
 
