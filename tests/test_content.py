@@ -34,7 +34,8 @@ def test_q1_causes_and_the_ones_several_sources_agree_on(kg):
         "lifting heavy objects",
     } <= labels(kg, causes)
     agreed = {kg.label(c) for c in causes if kg.evidence.support((c, BSO.causes, SPASM)) >= 3}
-    # dehydration 000:10, 002:21, 003:29; poor posture 000:6, 001:4, 002:19; herniated disc 000:21, 001:4, 003:3
+    # dehydration 000:10, 002:21, 003:29; poor posture 000:6, 001:4, 002:19;
+    # herniated disc 000:21, 001:4, 003:3
     assert {
         "dehydration",
         "poor posture",
@@ -58,7 +59,8 @@ def test_q3_red_flags_with_urgency(kg):
         kg.label(f): {str(u).rsplit("#")[-1] for u in kg.rdf.objects(f, BSO.urgency)}
         for f in kg.rdf.subjects(BSO.redFlagFor, SPASM)
     }
-    # 002:117 call 911 if unable to move; 002:41 chest pain → emergency room; 002:44-49 see your doctor immediately
+    # 002:117 emergency services when unable to move; 002:41 chest pain → emergency room;
+    # 002:44-49 see a doctor immediately
     assert flags["inability to move due to pain"] == {"CallEmergencyServices"}
     assert flags["chest pain"] == {"EmergencyRoom"}
     assert {"DoctorImmediately", "EmergencyRoom"} <= flags["loss of bladder or bowel control"]
