@@ -166,11 +166,9 @@ class OxigraphStore:
     def index(self) -> LabelIndex:
         """Build the label index from the store's classes and names (once)."""
         if self._index is None:
-            from graph.sparql import prepare
-            from graph.stores import CATALOGUE
+            from graph.stores import catalogue_index
 
-            answer = self.execute(CATALOGUE, prepare(CATALOGUE), {}, None)
-            self._index = LabelIndex.build(answer.graph if answer.graph is not None else Graph())
+            self._index = catalogue_index(self)
         return self._index
 
     def local_graphs(self) -> frozenset[str]:

@@ -187,10 +187,7 @@ class RemoteStore:
     def index(self) -> LabelIndex:
         """Build the label index from the endpoint's classes and names (once)."""
         if self._index is None:
-            from graph.sparql import prepare
-
-            answer = self.execute(CATALOGUE, prepare(CATALOGUE), {}, None)
-            self._index = LabelIndex.build(answer.graph if answer.graph is not None else Graph())
+            self._index = catalogue_index(self)
         return self._index
 
     def local_graphs(self) -> frozenset[str]:
@@ -225,6 +222,14 @@ class RemoteStore:
         graph = Graph()
         graph.parse(data=payload.decode("utf-8"), format="nt")
         return Answer(kind, graph=graph)
+
+
+def catalogue_index(store: Store) -> LabelIndex:
+    """Build a label index from a store's classes and names, fetched with one CONSTRUCT."""
+    from graph.sparql import prepare
+
+    answer = store.execute(CATALOGUE, prepare(CATALOGUE), {}, None)
+    return LabelIndex.build(answer.graph if answer.graph is not None else Graph())
 
 
 def open_store(spec: str, data: str | Path | None = None, kg: KnowledgeGraph | None = None) -> Store:
