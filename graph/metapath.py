@@ -22,7 +22,7 @@ from typing import Any
 
 from rdflib import URIRef
 
-from graph.card import node_ref
+from graph.card import Relation
 from graph.evidence import Evidence
 from graph.model import KnowledgeGraph
 
@@ -30,28 +30,19 @@ __all__ = ["Hop", "Metapath", "Ranked", "Step", "hop", "rank", "walk"]
 
 
 @dataclass(frozen=True)
-class Hop:
-    """One edge of a path, in its true direction, with the source lines that state it."""
+class Hop(Relation):
+    """One edge of a path, in its true direction, with the source lines that state it.
 
-    subject: URIRef
-    predicate: str
-    object: URIRef
-    evidence: tuple[Evidence, ...]
+    A :class:`graph.card.Relation` (same fields and JSON shape) that also knows whether a
+    disagreement contests it.
+    """
+
     contested: bool = field(default=False, compare=False)
 
     @property
     def sources(self) -> frozenset[str]:
         """The distinct sources that state this hop."""
         return frozenset(e.source for e in self.evidence)
-
-    def as_dict(self, kg: KnowledgeGraph) -> dict[str, Any]:
-        """Return ``{"subject": {"id", "label"}, "predicate", "object": {...}, "evidence": [...]}``."""
-        return {
-            "subject": node_ref(kg, self.subject),
-            "predicate": self.predicate,
-            "object": node_ref(kg, self.object),
-            "evidence": [e.as_dict() for e in self.evidence],
-        }
 
     def text(self, kg: KnowledgeGraph) -> str:
         """Return the hop as ``subject –predicate→ object (source:line, ...)``."""
