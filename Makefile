@@ -30,11 +30,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(if $(QUICK),--quick,)
 
 ## test: lint, type-check, then every test (unit, doctests, CLI, notebooks, browser, server)
-test: $(STAMP)
-	$(BIN)/ruff check graph tests bench notebooks
+test: lint
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
+## lint: ruff's checks and its formatter (check only)
 lint: $(STAMP)
 	$(BIN)/ruff check graph tests bench notebooks
 	$(BIN)/ruff format --check graph tests bench

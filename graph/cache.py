@@ -2,8 +2,9 @@
 
 Parsing the bundled Turtle with rdflib takes ~140 ms; unpickling the parsed graph and its label
 index ~30 ms. :func:`cached` keeps one pickle per set of files under the user's cache folder,
-keyed by a SHA-256 of each file's path and bytes (and the versions of Python, rdflib and this
-package), so any change to ``data/`` makes a new key and the old entry is never read.
+keyed by a SHA-256 of each file's path and bytes, of the package's own code (every file under
+``graph/``: what builds the cached graph, its index and its view) and of the versions of Python and
+rdflib, so any change to ``data/`` or to the code makes a new key and the old entry is never read.
 
 The cache folder is ``$BSKG_CACHE``, else ``$XDG_CACHE_HOME/backspasm-kg``, else
 ``~/.cache/backspasm-kg``; ``BSKG_CACHE=off`` turns the cache off. Only files this process
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
 __all__ = ["cache_dir", "cache_key", "cached"]
 
 _FORMAT = 1
+#: The package folder whose files are hashed into every key.
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def cache_dir() -> Path | None:
@@ -44,8 +47,24 @@ def cache_dir() -> Path | None:
     return Path(base) / "backspasm-kg"
 
 
-def cache_key(files: Sequence[Path]) -> str:
-    """Return the key of a set of files: a hash of versions, each file's resolved path and its bytes.
+def code_digest(package: Path = _PACKAGE) -> str:
+    """Return a SHA-256 of every file of the package (its code, queries and templates) and their paths.
+
+    A cached graph was built by this code: when any of it changes, so does the key.
+
+    >>> len(code_digest()) == 64
+    True
+    """
+    digest = hashlib.sha256()
+    for file in sorted(package.rglob("*")):
+        if file.is_file() and "__pycache__" not in file.parts and file.suffix != ".pyc":
+            digest.update(file.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def cache_key(files: Sequence[Path], package: Path = _PACKAGE) -> str:
+    """Return the key of a set of files: a hash of versions, the package's code, each file's path and bytes.
 
     >>> from graph.load import data_files
     >>> len(cache_key(data_files())) == 64
@@ -54,7 +73,7 @@ def cache_key(files: Sequence[Path]) -> str:
     import rdflib
 
     digest = hashlib.sha256()
-    digest.update(f"{_FORMAT}|{sys.version}|{rdflib.__version__}|{_package_version()}".encode())
+    digest.update(f"{_FORMAT}|{sys.version}|{rdflib.__version__}|{code_digest(package)}".encode())
     for file in files:
         digest.update(str(file.resolve()).encode() + b"\0")
         digest.update(hashlib.sha256(file.read_bytes()).digest())
@@ -105,12 +124,3 @@ def _owned(path: Path) -> bool:
     getuid = getattr(os, "getuid", None)
     mine = getuid is None or info.st_uid == getuid()
     return mine and not info.st_mode & 0o022
-
-
-def _package_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("backspasm-kg")
-    except PackageNotFoundError:
-        return "unknown"

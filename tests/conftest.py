@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from graph import load
 from graph.model import KnowledgeGraph
+from graph.validate import find_sources
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"
@@ -20,3 +22,27 @@ def mini() -> KnowledgeGraph:
     """A 14-entity fixture graph with its own two source texts in tests/data/seeds."""
     return load(MINI)
 
+
+#: Set to 1 (as CI's second run does) to make a missing source text a failure instead of a skip.
+REQUIRE_SOURCES = "BSKG_REQUIRE_SOURCES"
+
+
+@pytest.fixture(scope="session")
+def source_texts() -> Path:
+    """The folder of the five source texts, found as ``bskg validate`` finds it, or skip.
+
+    The texts are never part of the repository: point at them with ``BSKG_SOURCES=DIR`` (or keep
+    them in ``../shared/seeds`` beside the checkout). With ``BSKG_REQUIRE_SOURCES=1`` their
+    absence fails the test instead.
+    """
+    found = find_sources()
+    if found is not None and len(list(found.glob("00[0-4]_*.txt"))) == 5:
+        return found
+    where = f"{found} holds fewer than five of them" if found is not None else "none found"
+    reason = (
+        f"the five source texts are not at hand ({where}): set BSKG_SOURCES=DIR "
+        "or place them in ../shared/seeds beside the checkout"
+    )
+    if os.environ.get(REQUIRE_SOURCES) == "1":
+        pytest.fail(f"{REQUIRE_SOURCES}=1 but {reason}")
+    pytest.skip(reason)

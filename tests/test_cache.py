@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import graph as graph_package
 from graph import load
 from graph.cache import cache_dir, cache_key, cached
 from graph.load import data_files
@@ -66,3 +67,16 @@ def test_off_and_foreign_entries(data: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert cache_dir() is None
     cached(files, lambda: calls.append(2) or load(data))  # type: ignore[func-returns-value]
     assert calls == [1, 2]
+
+
+def test_change_to_the_label_index_code_changes_the_key(data: Path, tmp_path: Path) -> None:
+    """The key covers the code that builds the cached graph, not only the data and a version."""
+    package = Path(graph_package.__file__).resolve().parent
+    copy = tmp_path / "graph"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    files = data_files(data)
+    before = cache_key(files, package=copy)
+    assert before == cache_key(files, package=package)
+    lookup = next(copy.rglob("lookup.py"))
+    lookup.write_text(lookup.read_text().replace("0.95", "0.94", 1))
+    assert cache_key(files, package=copy) != before

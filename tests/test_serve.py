@@ -27,7 +27,7 @@ pytestmark = pytest.mark.server
 
 REPO = Path(__file__).resolve().parent.parent
 MINI = REPO / "tests" / "data" / "mini"
-W3C = REPO.parent / "shared" / "w3c-sparql-protocol"
+W3C = REPO / "tests" / "data" / "w3c-sparql-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")

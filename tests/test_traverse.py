@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -37,8 +36,6 @@ from graph.traverse import (
 from graph.vocab import BS
 
 TRAVERSE = Path(__file__).parent / "data" / "traverse"
-REPO = Path(__file__).resolve().parent.parent
-SEEDS = Path(os.environ.get("BSKG_SOURCES", REPO.parent / "shared" / "seeds"))
 
 
 @pytest.fixture(scope="module")
@@ -439,9 +436,10 @@ def test_q11_q14_path_and_top(kg: KnowledgeGraph) -> None:
     assert {r.label for r in best} == {"cold therapy", "heat therapy"} and best[0].support == 5
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the source texts are not here")
-def test_every_cited_line_exists_in_its_source(kg: KnowledgeGraph) -> None:
-    lengths = {p.name[:3]: len(p.read_text(encoding="utf-8").splitlines()) for p in SEEDS.glob("*.txt")}
+def test_every_cited_line_exists_in_its_source(kg: KnowledgeGraph, source_texts: Path) -> None:
+    lengths = {
+        p.name[:3]: len(p.read_text(encoding="utf-8").splitlines()) for p in source_texts.glob("*.txt")
+    }
     for cause in ("dehydration", "poor posture", "stress"):
         for result in treatments_for(kg, cause):
             for hops in result.paths:
