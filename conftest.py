@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph import load
-from graph.model import KnowledgeGraph
+from graph.core.model import KnowledgeGraph
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ Usage::
 
     python bench/generate.py --triples 100000 --out bench/out/g100k
     # writes bench/out/g100k/triples.ttl and bench/out/g100k/sources.ttl;
-    # graph.load("bench/out/g100k") and graph.fastload.load_fast("bench/out/g100k") read it.
+    # graph.load("bench/out/g100k") and graph.store.fastload.load_fast("bench/out/g100k") read it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from graph.files import atomic_write
+from graph.core.files import atomic_write
 
 PREFIXES = (
     "@prefix bs: <https://w3id.org/backspasm-kg/id/> .\n"

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from graph.files import atomic_write
+from graph.core.files import atomic_write
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -56,7 +56,7 @@ def _timed(function: Any, repeat: int = 1) -> tuple[float, Any]:
 
 
 def _files(folder: Path) -> list[Path]:
-    from graph.load import data_files
+    from graph.store.load import data_files
 
     return data_files(folder)
 
@@ -106,8 +106,8 @@ def measure_oxigraph(folder: Path) -> dict[str, Any]:
 
 
 def measure_memory(folder: Path) -> dict[str, Any]:
-    """The project's memory path: ``graph.load`` (rdflib) and ``kg.nx``."""
-    from graph.load import load
+    """The project's memory path: ``graph.store.load`` (rdflib) and ``kg.nx``."""
+    from graph.store.load import load
 
     started = time.perf_counter()
     kg = load(folder)
@@ -120,9 +120,9 @@ def measure_fast(folder: Path, typical: str, hub: str) -> dict[str, Any]:
     import pyoxigraph as ox
     from rdflib import URIRef
 
-    from graph.draw import render_html
-    from graph.fastload import fill_store, load_fast
-    from graph.traverse import causes_of, symptoms_of, treatments_for
+    from graph.present.draw import render_html
+    from graph.questions.traverse import causes_of, symptoms_of, treatments_for
+    from graph.store.fastload import fill_store, load_fast
 
     result: dict[str, Any] = {}
     started = time.perf_counter()
@@ -156,10 +156,10 @@ def measure_fast(folder: Path, typical: str, hub: str) -> dict[str, Any]:
 
 
 def _named_queries(store_dir: Path, cause: Any, condition: Any, ox: Any) -> dict[str, dict[str, float]]:
-    """Time each named query via ``graph.sparql.run`` on the Oxigraph store and on raw pyoxigraph."""
-    from graph.oxistore import OxigraphStore
-    from graph.sparql import _named, run
-    from graph.stores import prefixed
+    """Time each named query via ``graph.query.run.run`` on the Oxigraph store and on raw pyoxigraph."""
+    from graph.query.run import _named, run
+    from graph.store.oxigraph import OxigraphStore
+    from graph.store.stores import prefixed
 
     store = OxigraphStore(store_dir)
     started = time.perf_counter()
@@ -332,7 +332,7 @@ def table(results: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "### Named queries (ms): `graph.sparql.run` on `--store oxigraph:PATH` "
+        "### Named queries (ms): `graph.query.run.run` on `--store oxigraph:PATH` "
         "vs the same text on raw pyoxigraph",
         "",
         "| triples | query | ours | raw pyoxigraph | ratio | rows |",

@@ -8,19 +8,19 @@
 
 from __future__ import annotations
 
-from graph.card import describe
-from graph.conflicts import conflicts
-from graph.draw import render_html, show_html
-from graph.errors import GraphError, ParseError, QueryError, UnknownEntity
-from graph.fastload import load_fast
-from graph.load import load
-from graph.lookup import Match
-from graph.model import KnowledgeGraph
-from graph.network import to_networkx
-from graph.sparql import sparql
-from graph.stats import stats
-from graph.traverse import path, red_flags, treatments_for
-from graph.validate import validate
+from graph.core.errors import GraphError, ParseError, QueryError, UnknownEntity
+from graph.core.lookup import Match
+from graph.core.model import KnowledgeGraph
+from graph.present.draw import render_html, show_html
+from graph.quality.conflicts import conflicts
+from graph.quality.validate import validate
+from graph.query.run import sparql
+from graph.questions.card import describe
+from graph.questions.stats import stats
+from graph.questions.traverse import path, red_flags, treatments_for
+from graph.store.fastload import load_fast
+from graph.store.load import load
+from graph.view.build import to_networkx
 
 __all__ = [
     "GraphError",

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from graph import load
-from graph.model import KnowledgeGraph
-from graph.validate import find_sources
+from graph.core.model import KnowledgeGraph
+from graph.quality.validate import find_sources
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from graph import load
-from graph.draw import display_graph, render_html, show_html
-from graph.model import KnowledgeGraph
-from graph.vocab import CLASS_NAMES
+from graph.core.model import KnowledgeGraph
+from graph.core.vocab import CLASS_NAMES
+from graph.present.draw import display_graph, render_html, show_html
 
 from .conftest import DATA, REPO
 

@@ -9,9 +9,9 @@ import pytest
 
 import graph as graph_package
 from graph import load
-from graph.cache import cache_dir, cache_key, cached
-from graph.load import data_files
-from graph.model import KnowledgeGraph
+from graph.core.model import KnowledgeGraph
+from graph.store.cache import cache_dir, cache_key, cached
+from graph.store.load import data_files
 
 from .conftest import MINI
 

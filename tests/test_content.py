@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from rdflib import URIRef
 
-from graph.conflicts import conflicts
-from graph.vocab import BS, BSO
+from graph.core.vocab import BS, BSO
+from graph.quality.conflicts import conflicts
 
 SPASM = BS.back_spasm
 

@@ -6,8 +6,8 @@ import json
 import shutil
 
 from graph.cli import main
-from graph.conflicts import conflicts
-from graph.coverage import coverage
+from graph.quality.conflicts import conflicts
+from graph.quality.coverage import coverage
 
 from .conftest import DATA, MINI, MINI_SEEDS
 

@@ -14,10 +14,10 @@ import pytest
 
 from graph import load
 from graph.cli import main
-from graph.draw import TooManyNodes, display_graph, render_html, show_html
-from graph.errors import GraphError, UnknownEntity
-from graph.model import KnowledgeGraph
-from graph.vocab import BS
+from graph.core.errors import GraphError, UnknownEntity
+from graph.core.model import KnowledgeGraph
+from graph.core.vocab import BS
+from graph.present.draw import TooManyNodes, display_graph, render_html, show_html
 
 from .conftest import DATA, MINI
 
@@ -265,7 +265,7 @@ def test_same_bytes_across_processes(tmp_path: Path) -> None:
         out = tmp_path / f"page-{seed}.html"
         env = {"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"}
         code = (
-            "from graph import load; from graph.draw import render_html; "
+            "from graph import load; from graph.present.draw import render_html; "
             f"render_html(load({str(MINI)!r}), {str(out)!r})"
         )
         subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)

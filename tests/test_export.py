@@ -16,10 +16,10 @@ from rdflib.compare import isomorphic
 
 from graph import load
 from graph.cli import main
-from graph.errors import GraphError
-from graph.export import FORMATS, csv_tables, export, serialize, to_graphml_graph
-from graph.model import KnowledgeGraph
-from graph.vocab import BS, BSO
+from graph.core.errors import GraphError
+from graph.core.model import KnowledgeGraph
+from graph.core.vocab import BS, BSO
+from graph.present.export import FORMATS, csv_tables, export, serialize, to_graphml_graph
 
 TRAVERSE = Path(__file__).parent / "data" / "traverse"
 RDF_FORMATS = [("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")]
@@ -55,7 +55,7 @@ def test_blank_nodes_get_stable_names(fmt: str, parser: str) -> None:
 
 def test_same_input_same_bytes_across_processes(tmp_path: Path) -> None:
     script = (
-        "import sys, hashlib; from graph import load; from graph.export import serialize, FORMATS; "
+        "import sys, hashlib; from graph import load; from graph.present.export import serialize, FORMATS; "
         "kg = load(sys.argv[1]); "
         "print(' '.join(hashlib.sha256(serialize(kg, f)).hexdigest() for f in FORMATS))"
     )

@@ -11,11 +11,11 @@ import pytest
 from rdflib import URIRef
 
 from graph import load
-from graph.errors import GraphError, ParseError, QueryError
-from graph.fastload import FastGraph, fill_store, load_fast
-from graph.model import KnowledgeGraph
-from graph.traverse import treatments_for
-from graph.vocab import BS
+from graph.core.errors import GraphError, ParseError, QueryError
+from graph.core.model import KnowledgeGraph
+from graph.core.vocab import BS
+from graph.questions.traverse import treatments_for
+from graph.store.fastload import FastGraph, fill_store, load_fast
 
 from .conftest import DATA, MINI, REPO
 
@@ -73,7 +73,7 @@ def test_generated_graph_same_view_and_index(generated: Path) -> None:
 
 
 def test_generated_graph_is_valid_and_deterministic(generated: Path, tmp_path: Path) -> None:
-    from graph.validate import validate
+    from graph.quality.validate import validate
 
     report = validate(load(generated), check_lines=False)
     assert report.conforms, report

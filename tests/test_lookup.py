@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from graph import find
-from graph.errors import UnknownEntity
-from graph.text import mentions, normalize, tokens
+from graph.core.errors import UnknownEntity
+from graph.core.text import mentions, normalize, tokens
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from graph.model import KnowledgeGraph
+from graph.core.model import KnowledgeGraph
 
 MINI = Path(__file__).parent / "data" / "mini"
 
@@ -22,7 +22,7 @@ def shell() -> Iterator[object]:
 
     ip = start_ipython()  # type: ignore[no-untyped-call]
     assert ip is not None
-    ip.run_line_magic("load_ext", "graph.magic")
+    ip.run_line_magic("load_ext", "graph.present.magic")
     yield ip
 
 
@@ -83,6 +83,6 @@ def test_graph_option_picks_a_variable(notebook: object, mini: KnowledgeGraph) -
 
 
 def test_importing_graph_does_not_import_ipython() -> None:
-    code = "import sys, graph, graph.sparql, graph.magic; print('IPython' in sys.modules)"
+    code = "import sys, graph, graph.query.run, graph.present.magic; print('IPython' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"

@@ -9,9 +9,9 @@ import pytest
 from rdflib import RDF, RDFS, URIRef
 
 from graph import load
-from graph.model import KnowledgeGraph
-from graph.network import EDGE_RELATIONS, term, to_networkx
-from graph.vocab import BS, BSO, NEGATIVE_RELATIONS
+from graph.core.model import KnowledgeGraph
+from graph.core.vocab import BS, BSO, NEGATIVE_RELATIONS
+from graph.view.build import EDGE_RELATIONS, term, to_networkx
 
 TRAVERSE = Path(__file__).parent / "data" / "traverse"
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from graph.answers import Answer
-from graph.errors import QueryError
-from graph.model import KnowledgeGraph
-from graph.sparql import load_queries, named_queries, run
-from graph.stores import MemoryStore
+from graph.core.errors import QueryError
+from graph.core.model import KnowledgeGraph
+from graph.query.results import Answer
+from graph.query.run import load_queries, named_queries, run
+from graph.store.stores import MemoryStore
 
 EXPECTED = Path(__file__).parent / "data" / "expected"
 BROKEN = Path(__file__).parent / "data" / "sparql"

@@ -20,8 +20,8 @@ import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 
-from graph.serve import free_port, start
-from graph.stores import load_into
+from graph.present.endpoint import free_port, start
+from graph.store.stores import load_into
 
 pytestmark = pytest.mark.server
 
@@ -309,8 +309,8 @@ def test_w3c_protocol(server: Server, name: str, requests: list[dict[str, Any]])
 
 def test_bounded_load_on_loopback(server: Server) -> None:
     """Several concurrent clients for a fixed time: no errors; latency percentiles printed."""
-    from graph.sparql import named_queries
-    from graph.stores import prefixed
+    from graph.query.run import named_queries
+    from graph.store.stores import prefixed
 
     body = urllib.parse.urlencode({"query": prefixed(named_queries()["causes"].text)}).encode()
     latencies: list[float] = []

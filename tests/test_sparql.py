@@ -1,4 +1,4 @@
-"""graph.sparql and `bskg query`: DataFrames with labels, bound values, the safe engine, formats, the CLI."""
+"""graph.query.run and `bskg query`: DataFrames with labels, bound values, the safe engine, formats, CLI."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 
 from graph.cli import main
-from graph.errors import GraphError, QueryError, UnknownEntity
-from graph.guard import call_with_time_limit, get_time_limit, network_keywords, set_time_limit
-from graph.model import KnowledgeGraph
-from graph.sparql import load_queries, named_queries, run, sparql
-from graph.stores import MemoryStore
-from graph.vocab import BS
+from graph.core.errors import GraphError, QueryError, UnknownEntity
+from graph.core.model import KnowledgeGraph
+from graph.core.vocab import BS
+from graph.query.guard import call_with_time_limit, get_time_limit, network_keywords, set_time_limit
+from graph.query.run import load_queries, named_queries, run, sparql
+from graph.store.stores import MemoryStore
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"
@@ -81,7 +81,7 @@ def test_integer_and_text_parameters(mini: KnowledgeGraph, tmp_path: Path) -> No
         "# columns: s\nSELECT ?s WHERE { ?e bso:line ?line ; rdf:subject ?s . ?s rdfs:label ?name }\n"
     )
     query = load_queries(tmp_path)["lines"]
-    from graph.sparql import bind
+    from graph.query.run import bind
 
     bound = bind(query, query.prepared, {"line": " 4 ", "name": "ibuprofen"}, mini.index)
     assert bound == {"line": Literal(4), "name": Literal("ibuprofen", lang="en")}
@@ -232,7 +232,7 @@ def test_a_runaway_query_is_stopped(mini: KnowledgeGraph) -> None:
 
 
 def test_the_default_time_limit_is_settable(mini: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("graph.guard._limit", [])
+    monkeypatch.setattr("graph.query.guard._limit", [])
     monkeypatch.setenv("BSKG_QUERY_TIMEOUT", "0.4")
     assert get_time_limit() == 0.4
     set_time_limit(0.3)
@@ -373,7 +373,7 @@ def test_cli_errors_are_one_line_with_exit_2(
     assert code == 2 and err.startswith("bskg: error: ") and message in err and err.count("\n") == 1
 
 
-# ---------------------------------------------------------------- twins in graph.traverse
+# ---------------------------------------------------------------- twins in graph.questions.traverse
 
 
 TWINS = [
@@ -392,7 +392,7 @@ TWINS = [
 def test_named_query_and_networkx_twin_agree(
     kg: KnowledgeGraph, query: str, param: str, value: str, function: str, column: str
 ) -> None:
-    traverse = pytest.importorskip("graph.traverse")
+    traverse = pytest.importorskip("graph.questions.traverse")
     params: dict[str, Any] = {param: value}
     frame = sparql(kg, query, **params)
     twin = getattr(traverse, function)(kg, value)
@@ -400,7 +400,7 @@ def test_named_query_and_networkx_twin_agree(
 
 
 def test_most_connected_and_best_supported_agree_with_networkx(kg: KnowledgeGraph) -> None:
-    traverse = pytest.importorskip("graph.traverse")
+    traverse = pytest.importorskip("graph.questions.traverse")
     frame = sparql(kg, "most_connected")
     degrees = dict(zip(frame["entity"], frame["degree"], strict=True))
     for ranked in traverse.most_connected(kg, n=10):
@@ -412,7 +412,7 @@ def test_most_connected_and_best_supported_agree_with_networkx(kg: KnowledgeGrap
 
 
 def test_connected_treatments_agree_with_the_networkx_shortest_path(kg: KnowledgeGraph) -> None:
-    traverse = pytest.importorskip("graph.traverse")
+    traverse = pytest.importorskip("graph.questions.traverse")
     frame = sparql(kg, "connected_treatments", entity="herniated disc")
     assert not frame.empty
     for treatment, hops in set(zip(frame["treatment"], frame["hops"], strict=True)):

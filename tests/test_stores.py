@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 from graph.cli import main
-from graph.errors import GraphError, QueryError
-from graph.model import KnowledgeGraph
-from graph.oxistore import OxigraphStore
-from graph.serve import free_port, oxigraph_binary
-from graph.sparql import named_queries, run
-from graph.stores import MemoryStore, RemoteStore, Store, load_into, open_store, values_block
+from graph.core.errors import GraphError, QueryError
+from graph.core.model import KnowledgeGraph
+from graph.present.endpoint import free_port, oxigraph_binary
+from graph.query.run import named_queries, run
+from graph.store.oxigraph import OxigraphStore
+from graph.store.stores import MemoryStore, RemoteStore, Store, load_into, open_store, values_block
 from tests.test_queries import ARGS, normalise
 
 MINI = Path(__file__).parent / "data" / "mini"

@@ -9,10 +9,11 @@ import pytest
 
 from graph import load
 from graph.cli import main
-from graph.errors import UnknownEntity, WrongKind
-from graph.metapath import Hop, Ranked
-from graph.model import KnowledgeGraph
-from graph.traverse import (
+from graph.core.errors import UnknownEntity, WrongKind
+from graph.core.model import KnowledgeGraph
+from graph.core.vocab import BS
+from graph.questions.paths import Hop, Ranked
+from graph.questions.traverse import (
     NoPath,
     advised_against,
     at_risk,
@@ -33,7 +34,6 @@ from graph.traverse import (
     treatments_for,
     usage,
 )
-from graph.vocab import BS
 
 TRAVERSE = Path(__file__).parent / "data" / "traverse"
 

@@ -6,10 +6,10 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from graph.curate import records_to_graph
-from graph.errors import GraphError
-from graph.load import read_turtle
-from graph.turtle import canonical_turtle
+from graph.core.errors import GraphError
+from graph.curation.canonical import canonical_turtle
+from graph.curation.records import records_to_graph
+from graph.store.load import read_turtle
 
 from .conftest import MINI, REPO
 

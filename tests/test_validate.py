@@ -8,9 +8,9 @@ import pytest
 from rdflib import Graph, Namespace
 
 from graph import load, validate
-from graph.errors import ParseError
-from graph.validate import find_sources
-from graph.vocab import BSO, RELATIONS
+from graph.core.errors import ParseError
+from graph.core.vocab import BSO, RELATIONS
+from graph.quality.validate import find_sources
 
 from .conftest import DATA, MINI_SEEDS, REPO
 

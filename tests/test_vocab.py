@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import OWL, RDF, Graph
 
-from graph.vocab import BSO, CLASS_NAMES, GUIDANCE, NEGATIVE_RELATIONS, RELATIONS
+from graph.core.vocab import BSO, CLASS_NAMES, GUIDANCE, NEGATIVE_RELATIONS, RELATIONS
 
 from .conftest import REPO
 

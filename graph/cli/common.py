@@ -1,0 +1,48 @@
+"""Helpers shared by the CLI command modules: loading once, JSON and table output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from graph.core.model import KnowledgeGraph
+
+__all__ = ["Handler", "emit_json", "graph_of", "print_table", "add_json_flag"]
+
+Handler = Callable[[argparse.Namespace], int]
+
+_LOADED: dict[str | None, KnowledgeGraph] = {}
+
+
+def graph_of(args: argparse.Namespace) -> KnowledgeGraph:
+    """Load the graph named by ``--data`` (the bundled one by default), once per process."""
+    from graph.store.load import load
+
+    path = getattr(args, "data", None)
+    if path not in _LOADED:
+        _LOADED[path] = load(path)
+    return _LOADED[path]
+
+
+def emit_json(data: Any) -> None:
+    """Print data as indented JSON with keys in a stable order."""
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Print rows as an aligned plain-text table."""
+    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for number, row in enumerate(cells):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        if number == 0:
+            print("  ".join("-" * width for width in widths))
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    """Add the ``--json`` flag every question command takes."""
+    parser.add_argument("--json", action="store_true", help="print stable machine-readable JSON")

@@ -1,0 +1,121 @@
+"""CLI commands over the foundation: find, show, validate, stats."""
+
+from __future__ import annotations
+
+import argparse
+
+from graph.cli.common import add_json_flag, emit_json, graph_of, print_table
+from graph.core.errors import UnknownEntity
+from graph.quality.validate import validate
+from graph.questions.card import describe
+from graph.questions.stats import stats
+
+__all__ = ["register"]
+
+
+def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """Add the foundation commands to the ``bskg`` parser."""
+    find = commands.add_parser(
+        "find", parents=[parent], help="find entities by any name, synonym or misspelling"
+    )
+    find.add_argument("text", help="a name, brand name, synonym or misspelling")
+    find.add_argument("--limit", type=int, default=10, help="at most this many matches (default 10)")
+    add_json_flag(find)
+    find.set_defaults(run=_find)
+
+    show = commands.add_parser("show", parents=[parent], help="everything the graph says about one entity")
+    show.add_argument("text", help="the entity, by any of its names")
+    add_json_flag(show)
+    show.set_defaults(run=_show)
+
+    check = commands.add_parser(
+        "validate", parents=[parent], help="check the graph: SHACL, vocabulary, cited lines"
+    )
+    check.add_argument(
+        "--sources",
+        metavar="DIR",
+        help="folder of the source texts (default: $BSKG_SOURCES or ../shared/seeds)",
+    )
+    check.add_argument("--shapes", metavar="FILE", help="SHACL shapes (default: the bundled shapes.ttl)")
+    add_json_flag(check)
+    check.set_defaults(run=_validate)
+
+    summary = commands.add_parser(
+        "stats", parents=[parent], help="counts of triples, entities, relations, evidence"
+    )
+    add_json_flag(summary)
+    summary.set_defaults(run=_stats)
+
+
+def _find(args: argparse.Namespace) -> int:
+    kg = graph_of(args)
+    matches = kg.index.find(args.text, limit=max(args.limit, 1))
+    if not matches:
+        raise UnknownEntity(args.text, kg.index.suggest(args.text))
+    if args.json:
+        emit_json(
+            [{"id": str(m.iri), "label": m.label, "types": list(m.types), "score": m.score} for m in matches]
+        )
+    else:
+        print_table(
+            ["score", "label", "types", "matched name"],
+            [[f"{m.score:.2f}", m.label, ", ".join(m.types), m.matched] for m in matches],
+        )
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    kg = graph_of(args)
+    card = describe(kg, kg.index.resolve(args.text))
+    if args.json:
+        emit_json(card.as_dict(kg))
+        return 0
+    print(f"{card.label}  [{', '.join(card.types)}]")
+    print(f"  id: {card.iri}")
+    if card.synonyms:
+        print(f"  also: {', '.join(card.synonyms)}")
+    for predicate, value, evidence in card.properties:
+        print(f"  {predicate}: {value}  ({', '.join(map(str, evidence))})")
+    if card.relations:
+        print()
+        rows = [
+            [kg.label(r.subject), r.predicate, kg.label(r.object), ", ".join(map(str, r.evidence))]
+            for r in card.relations
+        ]
+        print_table(["subject", "predicate", "object", "evidence (source:line)"], rows)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    kg = graph_of(args)
+    report = validate(kg, sources=args.sources, shapes=args.shapes)
+    if args.json:
+        emit_json(report.as_dict())
+    else:
+        for violation in report.violations:
+            print(violation)
+        counts = report.counts
+        where = (
+            f"against {report.sources}" if report.sources else "(source texts not found: lines not checked)"
+        )
+        verdict = "valid" if report.conforms else f"INVALID: {len(report.violations)} problem(s)"
+        print(
+            f"{verdict} · {counts['triples']} triples, {counts['entities']} entities, "
+            f"{counts['evidence']} evidence nodes, {counts['lines_checked']} cited lines checked {where}"
+        )
+    return 0 if report.conforms else 1
+
+
+def _stats(args: argparse.Namespace) -> int:
+    summary = stats(graph_of(args))
+    if args.json:
+        emit_json(summary)
+        return 0
+    for key, value in summary.items():
+        if isinstance(value, dict):
+            print(f"{key.replace('_', ' ')}:")
+            for name, count in value.items():
+                print(f"  {name:<22} {count}")
+        else:
+            print(f"{key.replace('_', ' ')}: {value}")
+    return 0

@@ -1,0 +1,79 @@
+"""CLI command ``bskg html``: write the interactive graph page."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from graph.cli.common import add_json_flag, emit_json, graph_of
+from graph.present.draw import DEFAULT_TITLE, display_graph, render_html
+
+__all__ = ["DEFAULT_OUTPUT", "register"]
+
+#: Where ``bskg html`` writes unless told otherwise (relative to the current folder).
+DEFAULT_OUTPUT = "out/graph.html"
+
+
+def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """Add ``bskg html`` to the ``bskg`` parser."""
+    page = commands.add_parser(
+        "html",
+        parents=[parent],
+        help="write the graph as one self-contained interactive HTML page",
+        description="Write the graph, or one entity's neighbourhood, as one HTML file that works offline.",
+    )
+    page.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        default=DEFAULT_OUTPUT,
+        help=f"the page to write, '-' for standard output (default: {DEFAULT_OUTPUT})",
+    )
+    page.add_argument(
+        "--focus", metavar="NAME", help="draw only this entity's neighbourhood (any of its names)"
+    )
+    page.add_argument(
+        "--depth", type=int, default=1, metavar="N", help="hops around --focus, either direction (default 1)"
+    )
+    page.add_argument(
+        "--types",
+        nargs="+",
+        metavar="CLASS",
+        help="draw only entities of these classes, e.g. Medication DrugClass",
+    )
+    page.add_argument(
+        "--min-support",
+        type=int,
+        default=1,
+        metavar="K",
+        help="draw only relations stated by at least K sources (default 1)",
+    )
+    page.add_argument(
+        "--max-nodes",
+        type=int,
+        default=400,
+        metavar="N",
+        help="refuse to draw more nodes than this (default 400)",
+    )
+    page.add_argument("--title", default=DEFAULT_TITLE, help="the page heading")
+    add_json_flag(page)
+    page.set_defaults(run=_html)
+
+
+def _html(args: argparse.Namespace) -> int:
+    kg = graph_of(args)
+    options = {"focus": args.focus, "depth": args.depth, "types": args.types, "min_support": args.min_support}
+    to_stdout = args.output == "-"
+    text = render_html(
+        kg, None if to_stdout else args.output, max_nodes=args.max_nodes, title=args.title, **options
+    )
+    if to_stdout:
+        sys.stdout.write(text)
+        return 0
+    view = display_graph(kg, **options)
+    summary = {"path": args.output, "nodes": view.number_of_nodes(), "edges": view.number_of_edges()}
+    if args.json:
+        emit_json(summary)
+    else:
+        print(f"wrote {args.output}: {summary['nodes']} nodes, {summary['edges']} relations")
+    return 0

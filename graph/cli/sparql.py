@@ -1,0 +1,200 @@
+"""CLI commands for SPARQL: ``query`` (named, file, stdin), ``serve`` (the endpoint), ``load --into``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+from graph.cli.common import emit_json, graph_of, print_table
+from graph.core.errors import GraphError, QueryError
+from graph.query.results import Answer, display_rows, to_csv, to_json, to_tsv, to_turtle
+
+__all__ = ["register"]
+
+
+def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """Add the SPARQL commands to the ``bskg`` parser."""
+    query = commands.add_parser(
+        "query",
+        parents=[parent],
+        help="run a named SPARQL query, a .rq file or a query from stdin",
+        description="Run a named query (see --list), a .rq file, or '-' for a query on stdin. "
+        "Prefixes bs:, bso:, rdf:, rdfs:, skos:, prov:, dcterms:, owl:, xsd: are predefined.",
+    )
+    query.add_argument("query", nargs="?", metavar="NAME|FILE|-", help="a named query, a .rq file, or -")
+    query.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind a parameter (repeatable); entity names may be any synonym, brand name or misspelling",
+    )
+    query.add_argument("--list", action="store_true", help="list the named queries with their questions")
+    query.add_argument(
+        "--format",
+        "-f",
+        choices=("table", "csv", "tsv", "json"),
+        default="table",
+        help="table (labels), csv, tsv or json (W3C SPARQL results); CONSTRUCT/DESCRIBE print Turtle",
+    )
+    _store_options(query)
+    query.set_defaults(run=_query)
+
+    serve = commands.add_parser(
+        "serve", parents=[parent], help="a read-only SPARQL 1.1 endpoint with a query page"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
+    serve.add_argument(
+        "--max-bytes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="largest result sent, in bytes (default 10000000); bigger results get HTTP 413",
+    )
+    _store_options(serve)
+    serve.set_defaults(run=_serve)
+
+    fill = commands.add_parser(
+        "load", parents=[parent], help="fill an Oxigraph store or a remote Graph Store with the graph"
+    )
+    fill.add_argument(
+        "--into",
+        required=True,
+        metavar="PATH|URL",
+        help="an Oxigraph folder (created if needed) or a Graph Store Protocol URL (its default graph "
+        "is replaced)",
+    )
+    fill.set_defaults(run=_load)
+
+
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        default=None,
+        metavar="SPEC",
+        help="memory (default; $BSKG_STORE), oxigraph:PATH, or sparql:URL",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="stop a query after this long (default 30; $BSKG_QUERY_TIMEOUT)",
+    )
+
+
+def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from graph.store.stores import MemoryStore, open_store
+
+    spec = args.store or os.environ.get("BSKG_STORE") or "memory"
+    if spec == "memory":
+        return MemoryStore(graph_of(args))
+    return open_store(spec)
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise GraphError(f"--param {pair!r}: write NAME=VALUE")
+        params[name.strip()] = value
+    return params
+
+
+def _source(text: str) -> str:
+    if text == "-":
+        return sys.stdin.read()
+    path = Path(text)
+    if text.endswith(".rq") or (len(text) < 4096 and "\n" not in text and path.is_file()):
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise QueryError(f"cannot read {text}: {error}") from None
+    return text
+
+
+def _list(args: argparse.Namespace) -> int:
+    from graph.query.run import named_queries
+
+    queries = named_queries()
+    if args.format == "json":
+        emit_json([q.as_dict() for q in queries.values()])
+        return 0
+    rows = [
+        [name, ", ".join(p.name + ("*" if p.required else "") for p in q.params), q.question]
+        for name, q in queries.items()
+    ]
+    print_table(["name", "parameters", "question"], rows)
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from graph.query.run import labeller, run
+
+    if args.list:
+        return _list(args)
+    if not args.query:
+        raise GraphError("name a query (bskg query --list shows them), a .rq file, or - for stdin")
+    store = _store(args)
+    answer = run(store, _source(args.query), timeout=args.timeout, **_params(args.param))
+    _print(answer, args.format, labeller(store.index()))
+    return 0
+
+
+def _print(answer: Answer, form: str, label) -> None:  # type: ignore[no-untyped-def]
+    if answer.graph is not None:
+        sys.stdout.write(to_turtle(answer))
+    elif form == "json":
+        emit_json(to_json(answer))
+    elif form == "csv":
+        sys.stdout.write(to_csv(answer))
+    elif form == "tsv":
+        sys.stdout.write(to_tsv(answer))
+    elif answer.kind == "ASK":
+        print(json.dumps(bool(answer.boolean)))
+    else:
+        headers, rows = display_rows(answer, label)
+        print_table(headers, rows)
+        print(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", file=sys.stderr)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from graph.present.endpoint import DEFAULT_MAX_BYTES, start
+
+    endpoint = start(
+        store=args.store or os.environ.get("BSKG_STORE") or "memory",
+        data=getattr(args, "data", None),
+        host=args.host,
+        port=args.port,
+        timeout=args.timeout,
+        max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
+    )
+    print(f"SPARQL endpoint {endpoint.url}query · query page {endpoint.url} · read-only · Ctrl-C stops")
+    sys.stdout.flush()
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        endpoint.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        endpoint.close()
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    from graph.store.stores import load_into
+
+    count = load_into(args.into, getattr(args, "data", None))
+    print(f"loaded {count} triples into {args.into}")
+    return 0

@@ -1,0 +1,1 @@
+"""The core: vocabulary, the KnowledgeGraph value, evidence, names, errors (imports nothing else of graph)."""

@@ -1,0 +1,1 @@
+"""Checks of the graph: SHACL, vocabulary and stating lines, coverage of the sources, conflicts."""

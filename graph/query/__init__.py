@@ -1,0 +1,1 @@
+"""SPARQL: the named queries (queries/*.rq), parameter binding, the guard for user text, results."""

@@ -1,0 +1,1 @@
+"""The competency questions as named metapaths over the networkx view, ranked and explained."""

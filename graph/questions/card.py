@@ -1,0 +1,119 @@
+"""The entity card: everything the graph says about one entity, with its evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import Literal, URIRef
+
+from graph.core.evidence import Evidence
+from graph.core.model import KnowledgeGraph
+from graph.core.vocab import BSO, GUIDANCE, RELATIONS
+
+__all__ = ["Card", "Relation", "describe", "local_name", "node_ref"]
+
+_RELATION_IRIS = {BSO[name]: name for name in RELATIONS}
+_GUIDANCE_IRIS = {BSO[name]: name for name in GUIDANCE}
+
+
+def local_name(iri: URIRef | str) -> str:
+    """Return the last segment of an IRI.
+
+    >>> local_name("https://w3id.org/backspasm-kg/ontology#treats")
+    'treats'
+    """
+    text = str(iri)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def node_ref(kg: KnowledgeGraph, node: URIRef) -> dict[str, str]:
+    """Return ``{"id", "label"}`` for a node, the reference used in JSON outputs."""
+    return {"id": str(node), "label": kg.label(node)}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One relation between two entities, with the source lines that state it."""
+
+    subject: URIRef
+    predicate: str
+    object: URIRef
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def support(self) -> int:
+        """The number of distinct sources that state the relation."""
+        return len({e.source for e in self.evidence})
+
+    def as_dict(self, kg: KnowledgeGraph) -> dict[str, Any]:
+        """Return the JSON shape ``{"subject", "predicate", "object", "evidence"}``."""
+        return {
+            "subject": node_ref(kg, self.subject),
+            "predicate": self.predicate,
+            "object": node_ref(kg, self.object),
+            "evidence": [e.as_dict() for e in self.evidence],
+        }
+
+
+@dataclass(frozen=True)
+class Card:
+    """What the graph says about one entity."""
+
+    iri: URIRef
+    label: str
+    types: tuple[str, ...]
+    synonyms: tuple[str, ...]
+    properties: tuple[tuple[str, str, tuple[Evidence, ...]], ...]
+    relations: tuple[Relation, ...]
+
+    def as_dict(self, kg: KnowledgeGraph) -> dict[str, object]:
+        """Return the JSON shape of ``bskg show --json``."""
+        return {
+            "id": str(self.iri),
+            "label": self.label,
+            "types": list(self.types),
+            "synonyms": list(self.synonyms),
+            "properties": [
+                {"predicate": p, "value": v, "evidence": [e.as_dict() for e in ev]}
+                for p, v, ev in self.properties
+            ],
+            "relations": [r.as_dict(kg) for r in self.relations],
+        }
+
+
+def describe(kg: KnowledgeGraph, entity: URIRef) -> Card:
+    """Collect the card of an entity: types, synonyms, guidance and every relation in and out.
+
+    >>> card = describe(kg, kg.index.resolve("Tylenol"))
+    >>> card.label, "Tylenol" in card.synonyms
+    ('acetaminophen', True)
+    """
+    rdf = kg.rdf
+    properties = []
+    for predicate, value in rdf.predicate_objects(entity):
+        if isinstance(predicate, URIRef) and predicate in _GUIDANCE_IRIS and isinstance(value, Literal):
+            evidence = tuple(kg.evidence.get((entity, predicate, value)))
+            properties.append((_GUIDANCE_IRIS[predicate], str(value), evidence))
+    relations = []
+    for predicate, name in _RELATION_IRIS.items():
+        for obj in rdf.objects(entity, predicate):
+            if isinstance(obj, URIRef):
+                relations.append(
+                    Relation(entity, name, obj, tuple(kg.evidence.get((entity, predicate, obj))))
+                )
+        for subject in rdf.subjects(predicate, entity):
+            if isinstance(subject, URIRef) and subject != entity:
+                relations.append(
+                    Relation(subject, name, entity, tuple(kg.evidence.get((subject, predicate, entity))))
+                )
+    relations.sort(key=lambda r: (r.subject != entity, r.predicate, kg.label(r.subject), kg.label(r.object)))
+    properties.sort()
+    return Card(
+        iri=entity,
+        label=kg.label(entity),
+        types=kg.types(entity),
+        synonyms=tuple(sorted(kg.index.synonyms.get(entity, ()), key=str.lower)),
+        properties=tuple(properties),
+        relations=tuple(relations),
+    )
