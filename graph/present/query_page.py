@@ -1,99 +1,124 @@
-"""The query page of ``bskg serve``: one self-contained HTML file, no CDN, results drawn as text nodes."""
+"""The query page of the SPARQL endpoint: YASGUI's editor and result table, vendored, offline.
+
+The page is static HTML around two inert JSON blocks (the named queries and the prefixes). Its script
+and styles come from ``static/`` by relative URLs, and it talks to the endpoint by relative URLs too
+(``query`` for SPARQL, ``named/NAME`` for a named query with its parameters), so it works wherever
+the endpoint is mounted and makes no request to any other origin.
+"""
 
 from __future__ import annotations
 
 import html
 import json
-from functools import cache
+from pathlib import Path
 
-__all__ = ["page"]
+__all__ = ["STATIC_DIR", "render_page"]
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+"""The folder the endpoint serves at ``static/``: the vendored YASGUI and the page's own JS/CSS."""
+
+_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "connect-src 'self'; img-src 'self' data: blob:; font-src 'self'; base-uri 'none'; form-action 'none'"
+)
 
 _TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline';
- style-src 'unsafe-inline'; connect-src 'self'">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
 <title>backspasm-kg SPARQL</title>
-<style>
-body{font:15px/1.4 system-ui,sans-serif;margin:1.5rem;max-width:70rem;color:#222}
-textarea{width:100%;height:14rem;font:13px/1.35 ui-monospace,monospace}
-table{border-collapse:collapse;margin-top:1rem;font-size:13px}
-td,th{border:1px solid #ccc;padding:.2rem .45rem;text-align:left;vertical-align:top}
-th{background:#f3f3f3} #status{margin-left:1rem;color:#555} pre{white-space:pre-wrap}
-</style></head><body>
-<h1>backspasm-kg SPARQL endpoint</h1>
-<p>Read-only. Send queries to <code>/query</code> (GET or POST, SPARQL 1.1 Protocol);
-results as JSON, XML, CSV, TSV or Turtle by <code>Accept</code> header.
-Prefixes <code>bs:</code>, <code>bso:</code>, <code>rdfs:</code>, <code>skos:</code>, …
-are declared in the examples.</p>
-<label>Example: <select id="example"><option value="">(choose a named query)</option>
-__OPTIONS__</select></label>
-<textarea id="query" spellcheck="false">__DEFAULT__</textarea>
-<button id="run">Run</button> <span id="status"></span>
-<div id="out"></div>
-<script type="application/json" id="queries">__QUERIES__</script>
-<script>
-const queries = JSON.parse(document.getElementById("queries").textContent);
-const box = document.getElementById("query"), out = document.getElementById("out");
-const status = document.getElementById("status");
-document.getElementById("example").addEventListener("change", e => {
-  if (queries[e.target.value]) box.value = queries[e.target.value];
-});
-function cell(row, tag, text) {
-  const c = document.createElement(tag); c.textContent = text; row.appendChild(c);
-}
-document.getElementById("run").addEventListener("click", async () => {
-  status.textContent = "running…"; out.replaceChildren();
-  const started = performance.now();
-  try {
-    const r = await fetch("query", {method: "POST",
-      headers: {"Content-Type": "application/sparql-query",
-                "Accept": "application/sparql-results+json, text/turtle;q=0.9"},
-      body: box.value});
-    const kind = r.headers.get("Content-Type") || "", text = await r.text();
-    const ms = Math.round(performance.now() - started);
-    if (!r.ok || !kind.includes("json")) {
-      const pre = document.createElement("pre"); pre.textContent = text; out.appendChild(pre);
-      status.textContent = (r.ok ? "" : "error " + r.status + " · ") + ms + " ms"; return;
-    }
-    const data = JSON.parse(text);
-    if ("boolean" in data) { status.textContent = String(data.boolean) + " · " + ms + " ms"; return; }
-    const table = document.createElement("table"), head = document.createElement("tr");
-    data.head.vars.forEach(v => cell(head, "th", v)); table.appendChild(head);
-    for (const b of data.results.bindings) {
-      const row = document.createElement("tr");
-      data.head.vars.forEach(v => cell(row, "td", b[v] ? b[v].value : ""));
-      table.appendChild(row);
-    }
-    out.appendChild(table);
-    status.textContent = data.results.bindings.length + " rows · " + ms + " ms";
-  } catch (e) { status.textContent = "failed: " + e; }
-});
-</script></body></html>
+<link rel="stylesheet" href="static/yasgui/yasgui.min.css">
+<link rel="stylesheet" href="static/query-page.css">
+</head><body>
+<header>
+<h1>backspasm-kg SPARQL</h1>
+<p>A read-only SPARQL 1.1 endpoint at <code>query</code> over what five articles say about back
+spasms. Prefixes {prefix_names} are declared; type a prefix to have it added.
+<kbd>Ctrl</kbd>+<kbd>Enter</kbd> runs the query.</p>
+</header>
+<div class="toolbar">
+<label for="example">Example</label>
+<select id="example"><option value="">(your own query)</option>
+{options}</select>
+<button id="run" type="button">Run</button>
+<span id="mode"></span>
+</div>
+<form id="params" hidden>
+<p id="question"></p>
+<div id="fields"></div>
+</form>
+<div id="editor"></div>
+<div id="status" role="status" aria-live="polite"></div>
+<div id="downloads" hidden>Download
+<button type="button" id="download-csv">CSV</button>
+<button type="button" id="download-json">JSON</button>
+</div>
+<div id="results"></div>
+<script type="application/json" id="queries">{queries}</script>
+<script type="application/json" id="prefixes">{prefixes}</script>
+<script src="static/yasgui/yasgui.min.js"></script>
+<script src="static/query-page.js"></script>
+</body></html>
 """
 
 
-@cache
-def page() -> str:
-    """Return the query page, with every named query as an example (text escaped, JSON inert).
+def _inert_json(value: object) -> str:
+    """Serialise ``value`` for a ``<script type="application/json">``: no ``<``, ``>`` or ``&`` left."""
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
-    >>> "<script>alert" not in page() and "causes" in page()
-    True
+
+def _queries(queries_json: str) -> list[dict[str, object]]:
+    try:
+        queries = json.loads(queries_json)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"queries_json is not JSON: {error}") from None
+    if not isinstance(queries, list) or not all(
+        isinstance(q, dict) and isinstance(q.get("name"), str) and isinstance(q.get("text"), str)
+        for q in queries
+    ):
+        raise ValueError('queries_json must be a list of objects with a "name" and a "text"')
+    return queries
+
+
+def render_page(queries_json: str, prefixes: dict[str, str]) -> str:
+    """Return the query page as HTML, every text escaped and the data embedded as inert JSON.
+
+    Parameters
+    ----------
+    queries_json : str
+        The named queries as the endpoint's ``queries.json`` gives them: a JSON list of
+        ``{"name", "title", "question", "params", "columns", "text"}``.
+    prefixes : dict[str, str]
+        Prefix name to namespace IRI, declared in the editor and offered for completion.
+
+    Returns
+    -------
+    str
+        The page; it loads ``static/yasgui/*`` and ``static/query-page.*`` by relative URLs.
+
+    Raises
+    ------
+    ValueError
+        If ``queries_json`` is not a JSON list of objects with a name and a text.
+
+    Examples
+    --------
+    >>> page = render_page('[{"name": "x", "title": "</script><b>", "text": "ASK {}"}]', {"bs": "urn:x:"})
+    >>> "</script><b>" in page, "&lt;/script&gt;&lt;b&gt;" in page
+    (False, True)
     """
-    from graph.query.run import named_queries
-    from graph.store.stores import prefixed
-
-    queries = {name: prefixed(query.text) for name, query in named_queries().items()}
-    options = "".join(
-        f'<option value="{html.escape(name)}">{html.escape(name)}: {html.escape(q.title)}</option>'
-        for name, q in named_queries().items()
+    queries = _queries(queries_json)
+    options = "\n".join(
+        f'<option value="{html.escape(str(q["name"]))}">'
+        f"{html.escape(str(q['name']))}: {html.escape(str(q.get('title', '')))}</option>"
+        for q in queries
     )
-    data = json.dumps(queries, ensure_ascii=True).replace("<", "\\u003c").replace(">", "\\u003e")
-    default = prefixed(
-        "SELECT ?cause ?label WHERE {\n  ?cause bso:causes bs:back_spasm ; rdfs:label ?label .\n}"
-    )
-    return (
-        _TEMPLATE.replace("__OPTIONS__", options)
-        .replace("__QUERIES__", data)
-        .replace("__DEFAULT__", html.escape(default))
+    prefix_names = ", ".join(f"<code>{html.escape(name)}:</code>" for name in sorted(prefixes))
+    return _TEMPLATE.format(
+        csp=html.escape(_CSP),
+        prefix_names=prefix_names,
+        options=options,
+        queries=_inert_json(queries),
+        prefixes=_inert_json({str(k): str(v) for k, v in prefixes.items()}),
     )
