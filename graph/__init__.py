@@ -16,30 +16,59 @@ from graph.quality.conflicts import conflicts
 from graph.quality.validate import validate
 from graph.query.run import sparql
 from graph.questions.card import describe
+from graph.questions.paths import Hop, Ranked
 from graph.questions.stats import stats
-from graph.questions.traverse import path, red_flags, treatments_for
-from graph.store.fastload import load_fast
-from graph.store.load import load
+from graph.questions.traverse import (
+    advised_against,
+    at_risk,
+    best_supported_treatments,
+    causes_of,
+    conditions_with_symptom,
+    members,
+    mimics,
+    most_connected,
+    path,
+    preventions_for,
+    red_flags,
+    side_effects,
+    spreads_to,
+    symptoms_of,
+    treatments_for,
+)
 from graph.view.build import to_networkx
+from graph.view.load import load
 
 __all__ = [
     "GraphError",
+    "Hop",
     "KnowledgeGraph",
     "Match",
     "ParseError",
     "QueryError",
+    "Ranked",
     "UnknownEntity",
+    "advised_against",
+    "at_risk",
+    "best_supported_treatments",
+    "causes_of",
+    "conditions_with_symptom",
     "conflicts",
     "describe",
     "find",
     "load",
-    "load_fast",
+    "members",
+    "mimics",
+    "most_connected",
     "path",
+    "preventions_for",
     "red_flags",
     "render_html",
     "show_html",
+    "side_effects",
     "sparql",
+    "spreads_to",
     "stats",
+    "symptoms_of",
     "to_networkx",
     "treatments_for",
     "validate",

@@ -10,8 +10,8 @@ from rdflib import RDF, RDFS, URIRef
 
 from graph import load
 from graph.core.model import KnowledgeGraph
-from graph.core.vocab import BS, BSO, NEGATIVE_RELATIONS
-from graph.view.build import EDGE_RELATIONS, term, to_networkx
+from graph.core.vocab import BS, BSO, EDGE_RELATIONS, NEGATIVE_RELATIONS, term
+from graph.view.build import to_networkx
 
 TRAVERSE = Path(__file__).parent / "data" / "traverse"
 

@@ -92,9 +92,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 EXAMPLES = examples()
 #: Examples that show a known bug, each failing the run the day it is fixed (strict).
-KNOWN_BUGS = {
-    "--timeout 2": "issue #13 finding 6: the in-memory time limit prints a thread traceback",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def test_the_readme_has_examples_to_run() -> None:

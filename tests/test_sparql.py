@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,9 +20,10 @@ from graph.cli import main
 from graph.core.errors import GraphError, QueryError, UnknownEntity
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import BS
-from graph.query.guard import call_with_time_limit, get_time_limit, network_keywords, set_time_limit
+from graph.query.guard import get_time_limit, network_keywords, set_time_limit
 from graph.query.run import load_queries, named_queries, run, sparql
-from graph.store.stores import MemoryStore
+from graph.query.stores import OxigraphStore
+from graph.query.worker import call_with_time_limit
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"
@@ -49,7 +50,7 @@ def test_dataframe_has_a_label_beside_each_iri_column(mini: KnowledgeGraph) -> N
 
 
 def test_kg_sparql_method_and_query_text(mini: KnowledgeGraph) -> None:
-    frame = mini.sparql("SELECT ?drug WHERE { ?drug bso:memberOf ?class }", **{"class": "NSAIDs"})
+    frame = sparql(mini, "SELECT ?drug WHERE { ?drug bso:memberOf ?class }", **{"class": "NSAIDs"})
     assert frame["drug_label"].tolist() == ["ibuprofen"]
 
 
@@ -78,17 +79,18 @@ def test_relation_parameter(mini: KnowledgeGraph) -> None:
 def test_integer_and_text_parameters(mini: KnowledgeGraph, tmp_path: Path) -> None:
     (tmp_path / "lines.rq").write_text(
         "# title: t\n# question: q\n# param line (integer): a line\n# param name (text): a name\n"
-        "# columns: s\nSELECT ?s WHERE { ?e bso:line ?line ; rdf:subject ?s . ?s rdfs:label ?name }\n"
+        "# columns: s, line, name\n"
+        "SELECT ?s ?line ?name WHERE { ?e bso:line ?line ; rdf:subject ?s . ?s rdfs:label ?name }\n"
     )
     query = load_queries(tmp_path)["lines"]
     from graph.query.run import bind
 
-    bound = bind(query, query.prepared, {"line": " 4 ", "name": "ibuprofen"}, mini.index)
+    bound = bind(query, None, {"line": " 4 ", "name": "ibuprofen"}, mini.index)
     assert bound == {"line": Literal(4), "name": Literal("ibuprofen", lang="en")}
-    rows = list(cast(Any, mini.rdf).query(query.prepared, initBindings=bound))
-    assert rows[0][0] == BS.ibuprofen
+    answer = OxigraphStore.of(mini).execute(query.text, bound, 10)
+    assert answer.rows[0][0] == BS.ibuprofen
     with pytest.raises(QueryError, match="parameter line: expected an integer, got 'four'"):
-        bind(query, query.prepared, {"line": "four"}, mini.index)
+        bind(query, None, {"line": "four"}, mini.index)
 
 
 def test_parameter_errors(mini: KnowledgeGraph) -> None:
@@ -363,7 +365,7 @@ def test_cli_list(capsys: pytest.CaptureFixture[str]) -> None:
         ([], "name a query"),
         (["nosuchquery"], "no named query 'nosuchquery'"),
         (["/no/such/file.rq"], "cannot read /no/such/file.rq"),
-        (["causes", "--store", "oxigraph:/no/such/folder"], "no Oxigraph store there"),
+        (["causes", "--store", "oxigraph:/no/such/folder"], "no Oxigraph store at"),
     ],
 )
 def test_cli_errors_are_one_line_with_exit_2(
@@ -457,7 +459,7 @@ def test_any_text_as_a_query_is_an_answer_or_a_query_error(text: str) -> None:
 
     kg = _MINI_CACHE.setdefault("kg", load(MINI))
     try:
-        run(MemoryStore(kg), text, timeout=5)
+        run(OxigraphStore.of(kg), text, timeout=5)
     except GraphError as error:
         assert str(error)
 

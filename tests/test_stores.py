@@ -1,23 +1,25 @@
-"""The three stores give the same answers: memory, oxigraph:PATH, sparql:URL on a real `oxigraph serve`."""
+"""The stores give the same answers: memory and oxigraph:PATH (one engine), sparql:URL on `oxigraph serve`."""
 
 from __future__ import annotations
 
-import socket
-import subprocess
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
 from graph.cli import main
 from graph.core.errors import GraphError, QueryError
 from graph.core.model import KnowledgeGraph
-from graph.present.endpoint import free_port, oxigraph_binary
 from graph.query.run import named_queries, run
-from graph.store.oxigraph import OxigraphStore
-from graph.store.stores import MemoryStore, RemoteStore, Store, load_into, open_store, values_block
+from graph.query.stores import OxigraphStore, RemoteStore, Store, open_store, values_block, with_values
+from graph.store.data import data_files
+from graph.store.publish import load_into
+from graph.view.load import load
+from tests.servers import oxigraph_server
 from tests.test_queries import ARGS, normalise
 
 MINI = Path(__file__).parent / "data" / "mini"
@@ -52,44 +54,21 @@ def oxigraph_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def oxigraph_store(oxigraph_dir: Path) -> Iterator[OxigraphStore]:
-    store = OxigraphStore(oxigraph_dir)
-    yield store
-    store.close()
+def oxigraph_store(oxigraph_dir: Path) -> OxigraphStore:
+    return OxigraphStore.folder(oxigraph_dir)
 
 
 @pytest.fixture(scope="module")
-def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `oxigraph serve` (read-write, for the Graph Store Protocol) on a free loopback port."""
-    port = free_port()
-    folder = tmp_path_factory.mktemp("remote")
-    process = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("oxigraph serve did not start")
-            time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        assert main(["--data", str(MINI), "load", "--into", f"{base}/store"]) == 0
-        yield f"{base}/query"
-    finally:
-        process.terminate()
-        process.wait(20)
+def remote() -> Iterator[str]:
+    """A real `oxigraph serve` on a free loopback port, filled through its Graph Store Protocol endpoint."""
+    with oxigraph_server([]) as server:
+        assert main(["--data", str(MINI), "load", "--into", server.store]) == 0
+        yield server.sparql
 
 
 @pytest.fixture(scope="module")
 def stores(mini: KnowledgeGraph, oxigraph_store: OxigraphStore, remote: str) -> dict[str, Store]:
-    return {"memory": MemoryStore(mini), "oxigraph": oxigraph_store, "sparql": RemoteStore(remote)}
+    return {"memory": OxigraphStore.of(mini), "oxigraph": oxigraph_store, "sparql": RemoteStore(remote)}
 
 
 @pytest.mark.parametrize("name", sorted(named_queries()))
@@ -118,26 +97,61 @@ def test_values_block_escapes_every_delimiter() -> None:
     from rdflib import Literal
 
     block = values_block({"name": Literal('x" } UNION { ?s ?p ?o } #\n', lang="en")})
-    assert block == '\nVALUES (?name) { ("x\\" } UNION { ?s ?p ?o } #\\n"@en) }\n'
+    assert block == 'VALUES (?name) { ("x\\" } UNION { ?s ?p ?o } #\\n"@en) }'
 
 
 def test_values_block_refuses_a_broken_iri() -> None:
     from rdflib import URIRef
 
-    with pytest.raises(QueryError, match="not a valid IRI"):
+    with pytest.raises(QueryError, match="cannot bind"):
         values_block({"x": URIRef("http://e/a> } UNION { <b")})
 
 
-def test_oxigraph_time_limit_kills_the_worker(oxigraph_store: OxigraphStore) -> None:
-    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-    worker = oxigraph_store._start()
-    assert worker is not None
-    process = oxigraph_store._worker
+def test_values_go_first_in_the_where_group() -> None:
+    from rdflib import URIRef
+
+    iri = {"c": URIRef("http://e/C")}
+    assert with_values("SELECT * { ?x a ?c }", iri).startswith("SELECT * { VALUES (?c) { (<http://e/C>) }")
+    built = with_values('CONSTRUCT { ?x a "{" } WHERE { ?x a ?c } # {', iri)
+    assert built.startswith('CONSTRUCT { ?x a "{" } WHERE { VALUES (?c)')
+
+
+def test_an_unselected_variable_is_bound_in_the_engine_too(mini: KnowledgeGraph) -> None:
+    """Oxigraph substitutes selected variables; any other variable of a user's text gets VALUES."""
+    from graph.query.run import sparql
+
+    frame = sparql(mini, "SELECT ?t WHERE { ?t bso:treats ?c }", c="back spasm")
+    assert set(frame["t_label"]) >= {"ibuprofen"}
+
+
+def test_oxigraph_time_limit_kills_the_worker(mini: KnowledgeGraph) -> None:
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+    store = OxigraphStore.of(mini)
+    before = _children()
+    started = time.monotonic()
     with pytest.raises(QueryError, match="was stopped"):
-        run(oxigraph_store, runaway, timeout=1)
-    process.join(10)
-    assert not process.is_alive()
-    assert run(oxigraph_store, "causes").rows  # a new worker answers the next query
+        run(store, runaway, timeout=1)
+    assert time.monotonic() - started < 3
+    assert all(_state(pid) in ("Z", "") for pid in _children() - before)  # no worker left computing
+    assert run(store, "causes").rows  # the next query answers
+
+
+def _children() -> set[str]:
+    return {pid for pid in os.listdir("/proc") if pid.isdigit() and _parent_of(pid) == os.getpid()}
+
+
+def _parent_of(pid: str) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
+def _state(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
 
 
 def test_service_and_from_are_refused_on_oxigraph(oxigraph_store: OxigraphStore) -> None:
@@ -156,7 +170,7 @@ def test_remote_errors_are_one_line(remote: str) -> None:
 
 def test_open_store_spellings(tmp_path: Path, mini: KnowledgeGraph, oxigraph_dir: Path) -> None:
     assert open_store("memory", kg=mini).spec == "memory"
-    with pytest.raises(GraphError, match="no Oxigraph store there"):
+    with pytest.raises(GraphError, match="no Oxigraph store at"):
         open_store(f"oxigraph:{tmp_path / 'none'}")
     with pytest.raises(GraphError, match="unknown store"):
         open_store("postgres:x")
@@ -177,15 +191,58 @@ def test_cli_query_on_each_store(capsys: pytest.CaptureFixture[str], oxigraph_di
     )
 
 
-def test_load_into_replaces_the_default_graph(tmp_path: Path) -> None:
+def test_load_into_replaces_the_default_graph_only(tmp_path: Path) -> None:
     folder = tmp_path / "store"
     assert load_into(str(folder), MINI) == load_into(str(folder), MINI)
-    store = OxigraphStore(folder)
-    try:
-        count = run(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s a bso:Source }").rows[0][0]
-        assert str(count) == "2"
-    finally:
-        store.close()
+    user = ox.Quad(
+        ox.NamedNode("http://e/mine"), ox.NamedNode("http://e/p"), ox.Literal("x"), ox.NamedNode("http://e/g")
+    )
+    held = ox.Store(str(folder))
+    held.add(user)
+    held.flush()
+    del held
+    load_into(str(folder), MINI)
+    reopened = ox.Store.read_only(str(folder))
+    assert user in reopened  # a user's named graph survives
+    assert (
+        str(run(OxigraphStore(reopened), "SELECT (COUNT(*) AS ?n) WHERE { ?s a bso:Source }").rows[0][0])
+        == "2"
+    )
+
+
+def test_load_into_refuses_less_unless_forced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "store"
+    assert main(["load", "--into", str(folder)]) == 0
+    bundled = load(store=folder).triples
+    assert main(["--data", str(MINI), "load", "--into", str(folder)]) == 2
+    assert "refusing to replace it with less" in capsys.readouterr().err
+    assert load(store=folder).triples == bundled
+    assert main(["--data", str(MINI), "load", "--into", str(folder), "--force"]) == 0
+    assert load(store=folder).triples < bundled
+
+
+def test_an_empty_file_is_an_error_everywhere(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("")
+    for command in (["validate"], ["query", "causes"], ["html", "-o", str(tmp_path / "x.html")], ["stats"]):
+        assert main(["--data", str(empty), *command]) == 2
+        assert "no entities in" in capsys.readouterr().err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_the_same_graph_from_turtle_and_from_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "store"
+    load_into(str(folder), None)
+    from_folder, from_turtle = load(store=folder), load()
+    assert (
+        from_folder.triples
+        == from_turtle.triples
+        == sum(1 for f in data_files() for _ in ox.parse(path=str(f)))
+    )
+    assert list(from_folder.nx.edges(keys=True, data=True)) == list(
+        from_turtle.nx.edges(keys=True, data=True)
+    )
+    assert from_folder.index.labels == from_turtle.index.labels
 
 
 def test_load_into_an_unreachable_url_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:

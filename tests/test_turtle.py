@@ -9,7 +9,7 @@ from rdflib.compare import isomorphic
 from graph.core.errors import GraphError
 from graph.curation.canonical import canonical_turtle
 from graph.curation.records import records_to_graph
-from graph.store.load import read_turtle
+from graph.store.data import read_turtle
 
 from .conftest import MINI, REPO
 

@@ -19,7 +19,7 @@ _LOADED: dict[str | None, KnowledgeGraph] = {}
 
 def graph_of(args: argparse.Namespace) -> KnowledgeGraph:
     """Load the graph named by ``--data`` (the bundled one by default), once per process."""
-    from graph.store.load import load
+    from graph.view.load import load
 
     path = getattr(args, "data", None)
     if path not in _LOADED:

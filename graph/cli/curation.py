@@ -14,7 +14,7 @@ from graph.curation.canonical import canonical_turtle
 from graph.quality.conflicts import conflicts
 from graph.quality.coverage import coverage, source_lines
 from graph.quality.validate import find_sources
-from graph.store.load import read_turtle
+from graph.store.data import read_turtle
 
 __all__ = ["register"]
 
@@ -127,7 +127,7 @@ def _add(args: argparse.Namespace) -> int:
     from graph.core.vocab import BSO, GUIDANCE, RELATIONS
     from graph.curation.records import add_fact
     from graph.quality.validate import validate
-    from graph.store.load import load
+    from graph.view.load import load
 
     kg = graph_of(args)
     target: Path = args.file

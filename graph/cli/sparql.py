@@ -12,6 +12,7 @@ from pathlib import Path
 from graph.cli.common import emit_json, graph_of, print_table
 from graph.core.errors import GraphError, QueryError
 from graph.query.results import Answer, display_rows, to_csv, to_json, to_tsv, to_turtle
+from graph.query.stores import Store, open_store
 
 __all__ = ["register"]
 
@@ -67,8 +68,19 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
         "--into",
         required=True,
         metavar="PATH|URL",
-        help="an Oxigraph folder (created if needed) or a Graph Store Protocol URL (its default graph "
-        "is replaced)",
+        help="an Oxigraph folder (created if needed; only its default graph is replaced) or a Graph "
+        "Store Protocol URL",
+    )
+    fill.add_argument(
+        "--graph",
+        metavar="IRI",
+        default=None,
+        help="on an endpoint, the named graph to replace (default: its default graph)",
+    )
+    fill.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a store's graph even with fewer triples than it holds",
     )
     fill.set_defaults(run=_load)
 
@@ -89,13 +101,9 @@ def _store_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from graph.store.stores import MemoryStore, open_store
-
+def _store(args: argparse.Namespace) -> Store:
     spec = args.store or os.environ.get("BSKG_STORE") or "memory"
-    if spec == "memory":
-        return MemoryStore(graph_of(args))
-    return open_store(spec)
+    return open_store(spec, graph_of(args) if spec == "memory" else None)
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
@@ -193,8 +201,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from graph.store.stores import load_into
+    from graph.store.publish import load_into
 
-    count = load_into(args.into, getattr(args, "data", None))
+    count = load_into(args.into, getattr(args, "data", None), graph=args.graph, force=args.force)
     print(f"loaded {count} triples into {args.into}")
     return 0

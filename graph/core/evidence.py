@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from rdflib import RDF, Graph, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib import URIRef
 from rdflib.term import Node
-
-from graph.core.vocab import BSO, as_int
 
 __all__ = ["Evidence", "EvidenceIndex", "Triple"]
 
@@ -18,7 +15,7 @@ Triple = tuple[Node, Node, Node]
 
 @dataclass(frozen=True, order=True)
 class Evidence:
-    """One source line that states a relation."""
+    """One source line that states a relation: the source's three-digit id, the line, the evidence node."""
 
     source: str
     line: int
@@ -33,31 +30,16 @@ class Evidence:
 
 
 class EvidenceIndex:
-    """Every evidence node of a graph, keyed by the triple it supports.
+    """Every evidence node of a graph, keyed by the triple it supports (built by :mod:`graph.view.build`).
 
-    >>> index = EvidenceIndex(kg.rdf)
+    >>> from graph.core.vocab import BSO
     >>> triple = (kg.index.resolve("stress"), BSO.causes, kg.index.resolve("back spasm"))
-    >>> sorted({e.source for e in index.get(triple)})
+    >>> sorted({e.source for e in kg.evidence.get(triple)})
     ['000', '002']
     """
 
-    def __init__(self, rdf: Graph) -> None:
-        source_ids = {
-            source: str(rdf.value(source, DCTERMS.identifier) or source)
-            for source in rdf.subjects(RDF.type, BSO.Source)
-        }
-        found: dict[Triple, list[Evidence]] = defaultdict(list)
-        for node in rdf.subjects(RDF.type, RDF.Statement):
-            subject = rdf.value(node, RDF.subject)
-            predicate = rdf.value(node, RDF.predicate)
-            obj = rdf.value(node, RDF.object)
-            source = rdf.value(node, PROV.wasDerivedFrom)
-            line = rdf.value(node, BSO.line)
-            if subject is None or predicate is None or obj is None or line is None:
-                continue
-            label = source_ids.get(source, str(source)) if source is not None else "?"
-            found[(subject, predicate, obj)].append(Evidence(label, as_int(line), str(node)))
-        self._by_triple = {key: sorted(value) for key, value in found.items()}
+    def __init__(self, by_triple: Mapping[Triple, Sequence[Evidence]] | None = None) -> None:
+        self._by_triple = {key: sorted(value) for key, value in (by_triple or {}).items()}
         self._by_iri = {e.iri: key for key, value in self._by_triple.items() for e in value}
 
     def get(self, triple: Triple) -> list[Evidence]:
@@ -72,7 +54,7 @@ class EvidenceIndex:
         """Return the triple an evidence node supports."""
         return self._by_iri.get(str(evidence_iri))
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[tuple[Triple, list[Evidence]]]:
         """Iterate over ``(triple, evidence list)`` pairs."""
         return iter(self._by_triple.items())
 

@@ -8,18 +8,16 @@ Matching ignores case, punctuation and plurals (``graph.core.text``) and tolerat
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import RDF, RDFS, SKOS, Graph, URIRef
+from rdflib import URIRef
 
 from graph.core.errors import UnknownEntity
 from graph.core.text import normalize
-from graph.core.vocab import BS, BSO, CLASS_NAMES
+from graph.core.vocab import BS
 
 __all__ = ["LabelIndex", "Match"]
 
-_NAME_WEIGHTS = ((RDFS.label, 1.0), (SKOS.prefLabel, 1.0), (SKOS.altLabel, 0.95), (SKOS.hiddenLabel, 0.9))
 _FUZZY_CUTOFF = 0.72
 _ACCEPT = 0.8
 
@@ -37,36 +35,25 @@ class Match:
 
 @dataclass
 class LabelIndex:
-    """Names, preferred labels and classes of every entity in a graph."""
+    """Names, preferred labels and classes of every entity in a graph (built by :mod:`graph.view.build`).
+
+    Attributes
+    ----------
+    labels
+        The preferred label (``rdfs:label``) of each entity.
+    types
+        The domain classes of each entity, by local name, in the vocabulary's order.
+    synonyms
+        The other names of each entity: synonyms, brand names, misspellings.
+    names
+        Every normalised name, with the entities it names, the weight of the name (see
+        :data:`graph.core.vocab.NAME_WEIGHTS`) and the name as written.
+    """
 
     labels: dict[URIRef, str] = field(default_factory=dict)
     types: dict[URIRef, tuple[str, ...]] = field(default_factory=dict)
     synonyms: dict[URIRef, tuple[str, ...]] = field(default_factory=dict)
     names: dict[str, list[tuple[URIRef, float, str]]] = field(default_factory=dict)
-
-    @classmethod
-    def build(cls, rdf: Graph) -> LabelIndex:
-        """Index every subject typed with a domain class of the vocabulary."""
-        classes = {BSO[name]: name for name in CLASS_NAMES}
-        types: dict[URIRef, list[str]] = defaultdict(list)
-        for subject, klass in rdf.subject_objects(RDF.type):
-            if isinstance(klass, URIRef) and klass in classes and isinstance(subject, URIRef):
-                types[subject].append(classes[klass])
-        index = cls()
-        names: dict[str, list[tuple[URIRef, float, str]]] = defaultdict(list)
-        for entity, kinds in types.items():
-            index.types[entity] = tuple(sorted(kinds, key=CLASS_NAMES.index))
-            synonyms: list[str] = []
-            for predicate, weight in _NAME_WEIGHTS:
-                for value in sorted(str(v) for v in rdf.objects(entity, predicate)):
-                    if predicate == RDFS.label and entity not in index.labels:
-                        index.labels[entity] = value
-                    elif predicate in (SKOS.altLabel, SKOS.hiddenLabel):
-                        synonyms.append(value)
-                    names[normalize(value)].append((entity, weight, value))
-            index.synonyms[entity] = tuple(synonyms)
-        index.names = dict(names)
-        return index
 
     def label(self, entity: URIRef) -> str:
         """Return the preferred label of an entity (its IRI's last segment if it has none)."""

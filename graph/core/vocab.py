@@ -21,22 +21,30 @@ from rdflib.term import Literal, Node
 
 __all__ = [
     "BS",
-    "as_int",
     "BSO",
     "CLASS_NAMES",
+    "EDGE_RELATIONS",
     "GUIDANCE",
     "LABEL_PREDICATES",
+    "NAME_WEIGHTS",
     "NEGATIVE_RELATIONS",
+    "ONTOLOGY",
+    "POSITIVE_RELATIONS",
     "PREFIXES",
     "RELATIONS",
     "SOURCE_PREFIX",
+    "as_int",
+    "term",
 ]
+
+#: The ontology's namespace, written once (``bso:``).
+ONTOLOGY: Final = "https://w3id.org/backspasm-kg/ontology#"
 
 
 class BSO(DefinedNamespace):
     """Terms of the backspasm-kg ontology (``bso:``)."""
 
-    _NS = Namespace("https://w3id.org/backspasm-kg/ontology#")
+    _NS = Namespace(ONTOLOGY)
     _fail = True
 
     # classes
@@ -118,7 +126,7 @@ SOURCE_PREFIX: Final = str(BS) + "source-"
 #: Prefixes bound in every graph, query and export.
 PREFIXES: Final[dict[str, Namespace]] = {
     "bs": BS,
-    "bso": Namespace(str(BSO._NS)),
+    "bso": Namespace(ONTOLOGY),
     "dcterms": Namespace(str(DCTERMS)),
     "owl": Namespace(str(OWL)),
     "prov": Namespace(str(PROV)),
@@ -128,8 +136,17 @@ PREFIXES: Final[dict[str, Namespace]] = {
     "xsd": Namespace(str(XSD)),
 }
 
-#: Predicates that name an entity, strongest first (preferred, synonym, misspelling).
-LABEL_PREDICATES: Final = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+#: Predicates that name an entity, with the score a lookup gives a match on each: the preferred
+#: label, a synonym or brand name, a misspelling found in the sources.
+NAME_WEIGHTS: Final[tuple[tuple[URIRef, float], ...]] = (
+    (RDFS.label, 1.0),
+    (SKOS.prefLabel, 1.0),
+    (SKOS.altLabel, 0.95),
+    (SKOS.hiddenLabel, 0.9),
+)
+
+#: Predicates that name an entity, strongest first.
+LABEL_PREDICATES: Final = tuple(predicate for predicate, _ in NAME_WEIGHTS)
 
 #: The domain classes every entity draws its types from.
 CLASS_NAMES: Final = (
@@ -175,6 +192,13 @@ RELATIONS: Final = (
 #: Relations that state that something is *not* so; never read them as their positive twin.
 NEGATIVE_RELATIONS: Final = frozenset({"notRecommendedFor", "doesNotTreat", "notSignOf"})
 
+#: The relations that become edges of the networkx view: every entity-to-entity relation but
+#: ``urgency`` (its object is an urgency level, a node attribute of the red flag).
+EDGE_RELATIONS: Final = tuple(name for name in RELATIONS if name != "urgency")
+
+#: The edge relations that state something is so (the negative ones are never read as these).
+POSITIVE_RELATIONS: Final = tuple(name for name in EDGE_RELATIONS if name not in NEGATIVE_RELATIONS)
+
 #: Literal properties that carry usage guidance, in the project's words.
 GUIDANCE: Final = ("duration", "frequency", "maxDuration", "timing", "caution", "typicalDuration")
 
@@ -194,3 +218,12 @@ def as_int(node: Node | int | None, default: int = 0) -> int:
         return int(str(value))
     except ValueError:
         return default
+
+
+def term(name: str) -> URIRef:
+    """Return the ``bso:`` IRI of a local name (typed, unlike ``BSO[name]``).
+
+    >>> term("treats") == BSO.treats
+    True
+    """
+    return URIRef(ONTOLOGY + name)

@@ -135,8 +135,8 @@ def import_hpo(
 ) -> dict[str, int]:
     """Write the HPO (terms under ``root``, their diseases and annotations) as Turtle into ``out``.
 
-    Writes ``out/triples.ttl`` and ``out/sources.ttl`` (load them with :func:`graph.store.load` or
-    :func:`graph.store.fastload.load_fast`). Returns counts of what was written.
+    Writes ``out/triples.ttl`` and ``out/sources.ttl`` (load them with :func:`graph.load`).
+    Returns counts of what was written.
 
     Raises
     ------

@@ -23,9 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from markupsafe import Markup
 from rdflib import URIRef
 
@@ -33,6 +32,9 @@ from graph.core.errors import GraphError
 from graph.core.files import atomic_write
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import CLASS_NAMES
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "CLASS_STYLES",
@@ -125,6 +127,8 @@ def display_graph(
     if centre is not None and centre not in kg.nx:
         raise GraphError(f"{kg.label(centre)!r} is not a node of the graph")
     source = kg.nx
+    import networkx as nx  # imported when a page is drawn: `import graph` stays light
+
     view: nx.MultiDiGraph[URIRef] = nx.MultiDiGraph()
     for node in source.nodes:
         keep = wanted is None or node == centre or bool(set(source.nodes[node].get("types", ())) & wanted)
@@ -157,7 +161,7 @@ def render_html(
     Parameters
     ----------
     kg
-        The graph, from :func:`graph.store.load`.
+        The graph, from :func:`graph.load`.
     path
         Where to write the page (atomically; nothing else is written). ``None``: only return it.
     focus, depth
@@ -318,6 +322,8 @@ def _edge_title(kg: KnowledgeGraph, subject: URIRef, obj: URIRef, data: dict[str
 
 def _layout(view: nx.MultiDiGraph[URIRef], order: list[URIRef]) -> dict[URIRef, tuple[int, int]]:
     """Seeded positions in pixels: the same graph gives the same numbers."""
+    import networkx as nx  # imported when a page is drawn: `import graph` stays light
+
     simple: nx.Graph[URIRef] = nx.Graph()
     simple.add_nodes_from(order)
     simple.add_edges_from(sorted({(u, v) for u, v in view.edges() if u != v}, key=str))

@@ -1,45 +1,66 @@
-"""``bskg serve``: a read-only SPARQL 1.1 Protocol endpoint over the graph, on 127.0.0.1 by default.
+"""``bskg serve``: a read-only SPARQL 1.1 Protocol endpoint, Starlette on uvicorn, bound to 127.0.0.1.
 
-The protocol is Oxigraph's (``oxigraph serve-read-only`` from the PyPI package ``oxigraph``, which
-passed 16 of 17 protocol checks against 12 for rdflib-endpoint): GET and POST, URL-encoded and
-direct, results as JSON, XML, CSV, TSV or Turtle by content negotiation, and a per-query time limit
-that really stops the evaluation. It listens on a private loopback port behind a small front that
-adds what it lacks: the query page at ``/``, a result-size limit, and a refusal (HTTP 403) of
-updates and of ``SERVICE``, so a query can never make the server call another endpoint.
+Queries run on pyoxigraph in worker processes owned by the endpoint (:mod:`graph.query.workers`):
+a query past the time limit has its worker killed and replaced and gets a 503, so it stops using
+CPU at once. No other server and no other port: only the one asked for. uvicorn answers malformed
+requests with 400, closes idle keep-alive connections after 5 s and refuses connections past its
+concurrency limit with 503; the endpoint adds a body limit (413), a body read timeout (408) and a
+result-size limit (413). Routes: ``/query`` (also ``/sparql``), ``/`` (the query page),
+``/static/...``, ``/queries.json`` and ``/named/NAME?param=value``.
 """
 
 from __future__ import annotations
 
-import http.client
-import shutil
+import asyncio
+import contextlib
+import difflib
+import json
+import os
 import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.parse
+import threading
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
-from graph.core.errors import GraphError
-from graph.query.guard import get_time_limit, network_keywords
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request as HttpRequest
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
-__all__ = ["DEFAULT_MAX_BYTES", "Endpoint", "start"]
+from graph.core.errors import GraphError, QueryError
+from graph.present.protocol import (
+    Parsed,
+    ProtocolError,
+    guard,
+    negotiate,
+    read_query,
+    service_description,
+)
+from graph.query.guard import get_time_limit
+from graph.query.pool import WorkerPool
+from graph.query.workers import Recipe, Request, ResultTooLarge, encode_bindings
+
+__all__ = ["DEFAULT_MAX_BODY", "DEFAULT_MAX_BYTES", "Endpoint", "build_app", "free_port", "start"]
 
 #: Largest response body the endpoint sends; bigger results get a 413 asking for a LIMIT.
 DEFAULT_MAX_BYTES = 10_000_000
-_PATHS = ("/query", "/sparql", "/sparql/")
-_FORWARD = ("content-type", "accept")
+#: Largest request body accepted (413 beyond).
+DEFAULT_MAX_BODY = 1_000_000
+STATIC = Path(__file__).resolve().parent / "static"
+_HEADERS = {"X-Content-Type-Options": "nosniff"}
+_ALLOW = "GET, HEAD, POST, OPTIONS"
 
 
-def oxigraph_binary() -> str:
-    """Return the ``oxigraph`` server program installed beside this Python (or on ``PATH``)."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
-    if found is None:
-        raise GraphError("the oxigraph server is not installed: pip install 'backspasm-kg[serve]'")
-    return found
+@dataclass
+class Settings:
+    """The limits of one endpoint."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_body: int = DEFAULT_MAX_BODY
+    read_timeout: float = 10.0
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -50,33 +71,154 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
-def _query_text(method: str, target: str, body: bytes, content_type: str) -> tuple[str, bool]:
-    """Return the query text of a request (empty if none) and whether it is an update."""
-    params = urllib.parse.parse_qs(urllib.parse.urlsplit(target).query)
-    if content_type.startswith("application/sparql-update") or "update" in params:
-        return "", True
-    if method == "POST" and content_type.startswith("application/x-www-form-urlencoded"):
-        form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
-        if "update" in form:
-            return "", True
-        return " ".join(form.get("query", [])), False
-    if method == "POST" and content_type.startswith("application/sparql-query"):
-        return body.decode("utf-8", "replace"), False
-    return " ".join(params.get("query", [])), False
+def _error(status: int, message: str) -> PlainTextResponse:
+    return PlainTextResponse(message.splitlines()[0] + "\n", status, headers=_HEADERS)
+
+
+async def _answer(
+    pool: WorkerPool, settings: Settings, request: HttpRequest, parsed: Parsed, **bound: Any
+) -> Response:
+    """Guard a query, negotiate its format and run it on a worker."""
+    verdict = guard(parsed.text, pool.graphs)
+    if verdict.status != 200:
+        return _error(verdict.status, verdict.message)
+    chosen = negotiate(request.headers.get("accept"), verdict.shape)
+    if chosen is None:
+        kinds = (
+            "SPARQL JSON, XML, CSV or TSV" if verdict.shape == "solutions" else "Turtle, N-Triples or RDF/XML"
+        )
+        return _error(406, f"no acceptable format in Accept: this query's results come as {kinds}")
+    job = Request(
+        parsed.text,
+        chosen[1],
+        bound.get("substitutions", {}),
+        parsed.default_graph,
+        parsed.named_graphs,
+        settings.max_bytes,
+        str(request.url.replace(query="")),
+    )
+    try:
+        reply = await pool.run(job)
+    except ResultTooLarge as error:
+        return _error(413, str(error))
+    except QueryError as error:
+        stopped = "was stopped" in str(error) or "stayed busy" in str(error)
+        return _error(503 if stopped else 400, str(error))
+    headers = {**_HEADERS, "Vary": "Accept"}
+    return Response(reply.body, 200, headers=headers, media_type=reply.media_type)
+
+
+def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
+    """Return the Starlette application over a worker pool (attached to the loop at start-up)."""
+    limits = settings or Settings()
+    cache: dict[str, Any] = {}
+    index_lock = asyncio.Lock()
+    bindings: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, Any]] = {}
+
+    async def query(request: HttpRequest) -> Response:
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers={"Allow": _ALLOW, **_HEADERS})
+        try:
+            parsed = await read_query(request, limits.max_body, limits.read_timeout)
+        except ProtocolError as error:
+            accept = request.headers.get("accept", "")
+            if error.message.startswith("no query") and request.method != "POST" and "*" not in accept:
+                # the Service Description spec: a description for a GET without a query, when asked for
+                chosen = negotiate(accept, "graph") if accept else None
+                if chosen is not None:
+                    body = service_description(str(request.url.replace(query="")), chosen[1])
+                    return Response(body, headers={**_HEADERS, "Vary": "Accept"}, media_type=chosen[0])
+            return _error(error.status, error.message)
+        return await _answer(pool, limits, request, parsed)
+
+    async def label_index() -> Any:
+        async with index_lock:
+            if "index" not in cache:
+                from graph.query.stores import CATALOGUE, index_of_ntriples
+
+                reply = await pool.run(Request(CATALOGUE, "ntriples", max_bytes=1 << 40))
+                cache["index"] = index_of_ntriples(reply.body)
+            return cache["index"]
+
+    async def named(request: HttpRequest) -> Response:
+        from graph.query.run import bind, named_queries
+
+        name = request.path_params["name"]
+        queries = named_queries()
+        if name not in queries:
+            close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+            hint = f"; did you mean: {', '.join(close)}?" if close else " (/queries.json lists them)"
+            return _error(400, f"no named query {name!r}{hint}")
+        chosen = queries[name]
+        pairs = request.query_params.multi_items()
+        if len({key for key, _ in pairs}) != len(pairs):
+            return _error(400, "a parameter is given more than once")
+        key = (name, tuple(sorted(pairs)))
+        if key not in bindings:  # the store is read-only: a binding, once resolved, stays right
+            try:
+                bound = bind(chosen, chosen.prepared, dict(pairs), await label_index())
+            except GraphError as error:
+                return _error(400, str(error))
+            if len(bindings) >= 4096:
+                bindings.pop(next(iter(bindings)))
+            bindings[key] = encode_bindings(bound)
+        parsed = Parsed(chosen.text, None, None)
+        return await _answer(pool, limits, request, parsed, substitutions=bindings[key])
+
+    async def listing(request: HttpRequest) -> Response:
+        from graph.query.run import named_queries
+
+        return JSONResponse([{**q.as_dict(), "text": q.text} for q in named_queries().values()])
+
+    async def page(request: HttpRequest) -> Response:
+        if "page" not in cache:
+            cache["page"] = _page()
+        return HTMLResponse(cache["page"], headers=_HEADERS)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await pool.attach()
+        try:
+            yield
+        finally:
+            pool.close()
+
+    methods = ["GET", "HEAD", "POST", "OPTIONS"]
+    routes: list[Route | Mount] = [
+        Route(path, query, methods=methods) for path in ("/query", "/sparql", "/sparql/")
+    ]
+    routes += [
+        Route("/", page, methods=["GET", "HEAD"]),
+        Route("/queries.json", listing, methods=["GET", "HEAD"]),
+        Route("/named/{name}", named, methods=["GET", "HEAD"]),
+    ]
+    routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _page() -> str:
+    """Return the query page (:mod:`graph.present.query_page`) with the named queries and prefixes."""
+    from graph.core.vocab import PREFIXES
+    from graph.present.query_page import render_page
+    from graph.query.run import named_queries
+
+    queries = json.dumps([{**q.as_dict(), "text": q.text} for q in named_queries().values()])
+    return render_page(queries, {prefix: str(namespace) for prefix, namespace in PREFIXES.items()})
 
 
 @dataclass
 class Endpoint:
-    """A running endpoint: the Oxigraph backend process and the front server."""
+    """A running endpoint: the listening socket, the uvicorn server and the query workers."""
 
     host: str
     port: int
-    backend: subprocess.Popen[bytes]
-    backend_port: int
-    max_bytes: int
+    pool: WorkerPool
+    server: uvicorn.Server
+    sock: socket.socket
     timeout: float
-    front: ThreadingHTTPServer | None = field(default=None, repr=False)
-    scratch: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
+    max_bytes: int
+    _done: threading.Event = field(default_factory=threading.Event, repr=False)
+    _serving: bool = field(default=False, repr=False)
 
     @property
     def url(self) -> str:
@@ -85,142 +227,27 @@ class Endpoint:
         return f"http://{host}:{self.port}/"
 
     def serve_forever(self) -> None:
-        """Answer requests until interrupted."""
-        assert self.front is not None
-        self.front.serve_forever()
+        """Answer requests until :meth:`close` (or Ctrl-C / SIGTERM in the main thread)."""
+        self._serving = True
+        try:
+            asyncio.run(self.server.serve(sockets=[self.sock]))
+        finally:
+            self._done.set()
 
     def close(self) -> None:
-        """Stop the front and the backend, and remove the scratch store."""
-        if self.front is not None:
-            self.front.shutdown()
-            self.front.server_close()
-        self.backend.terminate()
-        try:
-            self.backend.wait(10)
-        except subprocess.TimeoutExpired:
-            self.backend.kill()
-        if self.scratch is not None:
-            self.scratch.cleanup()
+        """Stop the server, kill the workers and close the socket."""
+        self.server.should_exit = True
+        if self._serving:
+            self._done.wait(15)
+        self.pool.close()
+        self.sock.close()
 
 
-def _handler(endpoint: Endpoint) -> type[BaseHTTPRequestHandler]:
-    from graph.present.query_page import page
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "bskg"
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (base signature)
-            return
-
-        def _send(self, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8") -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
-        def _refuse(self, status: int, message: str) -> None:
-            self._send(status, (message + "\n").encode("utf-8"))
-
-        def do_GET(self) -> None:  # noqa: N802 (http.server naming)
-            path = urllib.parse.urlsplit(self.path).path
-            if path == "/":
-                self._send(200, page().encode("utf-8"), "text/html; charset=utf-8")
-            else:
-                self._proxy()
-
-        def do_POST(self) -> None:  # noqa: N802
-            self._proxy()
-
-        def _other(self) -> None:
-            self._refuse(405, f"{self.command} is not allowed: use GET or POST (the endpoint is read-only)")
-
-        do_PUT = do_DELETE = do_PATCH = _other  # noqa: N815
-
-        def _proxy(self) -> None:
-            if urllib.parse.urlsplit(self.path).path not in _PATHS:
-                self._refuse(404, "not found: the endpoint is /query (the query page is /)")
-                return
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            content_type = (self.headers.get("Content-Type") or "").lower()
-            text, update = _query_text(self.command, self.path, body, content_type)
-            if update:
-                self._refuse(403, "updates are refused: this endpoint is read-only")
-                return
-            refused = [word for word in network_keywords(text) if word == "SERVICE"]
-            if refused:
-                self._refuse(403, "SERVICE is refused: queries may not call other endpoints")
-                return
-            self._forward(body)
-
-        def _forward(self, body: bytes) -> None:
-            query = urllib.parse.urlsplit(self.path).query
-            headers = {k: v for k, v in self.headers.items() if k.lower() in _FORWARD}
-            connection = http.client.HTTPConnection(
-                "127.0.0.1", endpoint.backend_port, timeout=endpoint.timeout + 2
-            )
-            started = time.monotonic()
-            try:
-                connection.request(self.command, "/query" + (f"?{query}" if query else ""), body, headers)
-                response = connection.getresponse()
-                payload = response.read(endpoint.max_bytes + 1)
-            except (OSError, http.client.HTTPException) as error:
-                if time.monotonic() - started >= endpoint.timeout:  # cancelled mid-stream
-                    self._refuse(503, f"the query ran for more than {endpoint.timeout:g} s and was stopped")
-                else:
-                    self._refuse(502, f"the query engine failed: {error}")
-                return
-            finally:
-                connection.close()
-            if len(payload) > endpoint.max_bytes:
-                self._refuse(
-                    413, f"the result is larger than {endpoint.max_bytes} bytes: ask for less (add a LIMIT)"
-                )
-                return
-            # Oxigraph streams: a query cancelled at its time limit ends a 200 body with this message.
-            if (
-                payload.rstrip().endswith(b"has been cancelled")
-                or time.monotonic() - started > endpoint.timeout
-            ):
-                self._refuse(
-                    503, f"the query ran for more than {endpoint.timeout:g} s and was stopped (add a LIMIT)"
-                )
-                return
-            kind = response.getheader("Content-Type") or "application/octet-stream"
-            self._send(response.status, payload, kind)
-
-    return Handler
-
-
-def _die_with_parent() -> None:
-    """In the backend process (Linux): receive SIGTERM when the ``bskg serve`` process dies."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-
-        try:
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except OSError:
-            pass
-
-
-def _wait_for(port: int, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            error = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
-            raise GraphError(f"the oxigraph server stopped: {error.strip() or process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise GraphError("the oxigraph server did not start in time")
+def _default_workers() -> int:
+    try:
+        return max(1, int(os.environ.get("BSKG_SERVE_WORKERS", "")))
+    except ValueError:
+        return max(2, os.cpu_count() or 2)
 
 
 def start(
@@ -230,46 +257,48 @@ def start(
     port: int = 7878,
     timeout: float | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    workers: int | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+    read_timeout: float = 10.0,
+    max_connections: int = 512,
 ) -> Endpoint:
-    """Start the endpoint in a background thread and return it (call :meth:`Endpoint.close`).
+    """Open the store in ``workers`` processes, listen on ``host:port`` and return the endpoint.
 
-    ``store`` is ``memory`` (the graph of ``data``, copied into a scratch Oxigraph store) or
-    ``oxigraph:PATH``; a ``sparql:URL`` store is an endpoint already and is refused.
+    ``store`` is ``memory`` (the Turtle files of ``data``, loaded into each worker) or
+    ``oxigraph:PATH`` (opened read-only); a ``sparql:URL`` store is an endpoint already and is
+    refused. ``workers`` query processes run at once (default ``$BSKG_SERVE_WORKERS`` or the
+    number of CPUs, at least 2). Call :meth:`Endpoint.serve_forever`, then :meth:`Endpoint.close`.
     """
-    kind, _, where = store.partition(":")
-    scratch = None
-    if store == "memory":
-        from graph.store.load import load
-        from graph.store.oxigraph import fill
-
-        scratch = tempfile.TemporaryDirectory(prefix="bskg-serve-")
-        fill(Path(scratch.name), load(data).rdf.serialize(format="nt", encoding="utf-8"))
-        location = scratch.name
-    elif kind == "oxigraph" and where:
-        if not Path(where).is_dir():
-            raise GraphError(f"{store}: no Oxigraph store there (fill one with: bskg load --into {where})")
-        location = where
-    else:
-        raise GraphError(
-            f"cannot serve {store!r}: serve memory or oxigraph:PATH (a sparql: store is an endpoint already)"
-        )
+    recipe = Recipe.from_spec(store, data)
     limit = get_time_limit() if timeout is None else timeout
-    backend_port = free_port()
-    command = [oxigraph_binary(), "serve-read-only", "--location", location]
-    command += ["--bind", f"127.0.0.1:{backend_port}", "--timeout-s", str(max(1, round(limit)))]
-    backend = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent
-    )
-    _wait_for(backend_port, backend)
-    endpoint = Endpoint(host, port, backend, backend_port, max_bytes, limit, scratch=scratch)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets that say they are TCP (no Nagle stall)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        server_class = type(
-            "Front", (ThreadingHTTPServer,), {"daemon_threads": True, "address_family": family}
-        )
-        endpoint.front = server_class((host, port), _handler(endpoint))
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
     except OSError as error:
-        endpoint.close()
+        sock.close()
         raise GraphError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
-    endpoint.port = endpoint.front.server_address[1]
-    return endpoint
+    try:
+        pool = WorkerPool(recipe, workers or _default_workers(), limit)
+    except GraphError:
+        sock.close()
+        raise
+    app = build_app(pool, Settings(max_bytes, max_body, read_timeout))
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        limit_concurrency=max_connections,
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=64 * 1024,
+        backlog=2048,
+        server_header=False,
+        timeout_graceful_shutdown=2,
+    )
+    server = uvicorn.Server(config)
+    return Endpoint(host, sock.getsockname()[1], pool, server, sock, limit, max_bytes)

@@ -46,7 +46,7 @@ def _graph(namespace: dict[str, Any], variable: str | None) -> Any:
         return namespace[variable]
     if isinstance(namespace.get("kg"), KnowledgeGraph):
         return namespace["kg"]
-    from graph.store.load import load
+    from graph.view.load import load
 
     namespace["kg"] = load()
     return namespace["kg"]
@@ -63,7 +63,7 @@ def sparql_magic(line: str, cell: str | None, namespace: dict[str, Any]) -> pd.D
     """
     from graph.cli.sparql import _params
     from graph.query.run import named_queries, sparql
-    from graph.store.stores import open_store
+    from graph.query.stores import open_store
 
     args = _parser().parse_args(shlex.split(line))
     if cell is None and args.name is None:

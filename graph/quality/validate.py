@@ -21,7 +21,7 @@ from rdflib.term import Node
 from graph.core.model import KnowledgeGraph
 from graph.core.text import mentions
 from graph.core.vocab import BS, BSO, as_int
-from graph.store.load import data_dir, read_turtle
+from graph.store.data import data_dir, read_turtle
 
 __all__ = ["Report", "Violation", "find_sources", "validate"]
 

@@ -1,9 +1,10 @@
 """SPARQL over the graph: named queries (see :mod:`graph.query.named`) and query text, values bound.
 
 Parameters are optional (unbound means "any") unless a header marks them required, and are bound
-as values, never formatted into the text: ``initBindings`` in memory, substitutions in Oxigraph,
-a ``VALUES`` block for a remote endpoint; every parameter appears in a triple pattern, so all
-three agree. Parameter kinds:
+as values, never formatted into the text: :func:`bind` turns them into RDF terms, and the store
+binds them (Oxigraph before evaluation, a remote endpoint as a ``VALUES`` block; see
+:mod:`graph.query.stores`). A user's own text is parsed once by the guard (:mod:`graph.query.guard`)
+before it runs; the shipped named queries are trusted and go straight to the engine. Parameter kinds:
 ``entity`` (any name, synonym, brand name or misspelling, resolved by the label index),
 ``relation`` (a ``bso:`` property by local name), ``text`` (an English literal, ``@en``), ``integer``.
 """
@@ -17,7 +18,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from graph.core.errors import QueryError, UnknownEntity
@@ -25,13 +25,14 @@ from graph.core.vocab import BSO, GUIDANCE, RELATIONS
 from graph.query.guard import refuse_network
 from graph.query.named import NamedQuery, Param, load_queries, named_queries, prepare, triple_variables
 from graph.query.results import Answer, to_frame
+from graph.query.stores import OxigraphStore, Store
 
 if TYPE_CHECKING:
     import pandas as pd
+    from rdflib.plugins.sparql.sparql import Query
 
     from graph.core.lookup import LabelIndex
     from graph.core.model import KnowledgeGraph
-    from graph.store.stores import Store
 
 __all__ = [
     "NamedQuery",
@@ -95,15 +96,16 @@ def _free_value(name: str, value: Any, index: LabelIndex) -> Node:
 
 
 def bind(
-    named: NamedQuery | None, query: Query, params: Mapping[str, Any], index: LabelIndex
+    named: NamedQuery | None, query: Query | None, params: Mapping[str, Any], index: LabelIndex
 ) -> dict[str, Node]:
     """Turn parameter values into RDF terms to bind, checking each names a variable the query can bind.
 
-    For a named query each value is read by its declared kind. For query text, rdflib terms are
-    used as they are, numbers become literals and any other value is resolved as an entity name.
+    For a named query each value is read by its declared kind. For query text (``query``, as the
+    guard parsed it), rdflib terms are used as they are, numbers become literals and any other value
+    is resolved as an entity name.
     """
     bound: dict[str, Node] = {}
-    in_patterns = triple_variables(query)
+    in_patterns = triple_variables(query) if query is not None else set()
     declared = {p.name: p for p in named.params} if named is not None else {}
     for name, value in params.items():
         if value is None:
@@ -126,12 +128,18 @@ def bind(
 
 @cache
 def _vocabulary_labels() -> dict[str, str]:
-    from rdflib import RDFS
+    """Return the labels of the vocabulary's own terms (urgency levels, classes), read by Oxigraph."""
+    import pyoxigraph as ox
 
-    from graph.store.load import data_dir, read_turtle
+    from graph.store.data import data_dir
 
-    ontology = read_turtle(data_dir() / "ontology.ttl")
-    return {str(s): str(o) for s, o in ontology.subject_objects(RDFS.label) if isinstance(s, URIRef)}
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    ontology = ox.parse(path=str(data_dir() / "ontology.ttl"), format=ox.RdfFormat.TURTLE)
+    return {
+        t.subject.value: t.object.value
+        for t in ontology
+        if t.predicate.value == label and isinstance(t.subject, ox.NamedNode)
+    }
 
 
 def labeller(index: LabelIndex) -> Callable[[URIRef], str]:
@@ -151,20 +159,16 @@ def labeller(index: LabelIndex) -> Callable[[URIRef], str]:
 def run(store: Store, name_or_text: str, timeout: float | None = None, **params: Any) -> Answer:
     """Run a named query or query text on a store and return its :class:`~graph.query.results.Answer`.
 
-    >>> from graph.store.stores import MemoryStore
-    >>> run(MemoryStore(kg), "SELECT (COUNT(*) AS ?n) WHERE { ?s a bso:Source }").rows[0][0]
+    >>> run(OxigraphStore.of(kg), "SELECT (COUNT(*) AS ?n) WHERE { ?s a bso:Source }").rows[0][0]
     rdflib.term.Literal('5', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
     """
     text = name_or_text.strip()
     if _NAME.fullmatch(text):
-        named: NamedQuery | None = _named(text)
-        assert named is not None
-        query, text = named.prepared, named.text
-    else:
-        named, query = None, prepare(name_or_text)
+        named = _named(text)
+        return store.execute(named.text, bind(named, None, params, store.index()), timeout)
+    query = prepare(name_or_text)  # the guard's one parse of a user's text
     refuse_network(query.algebra, store.local_graphs())
-    bindings = bind(named, query, params, store.index())
-    return store.execute(text, query, bindings, timeout)
+    return store.execute(name_or_text, bind(None, query, params, store.index()), timeout)
 
 
 def sparql(
@@ -184,7 +188,7 @@ def sparql(
     name_or_text
         A named query (``bskg query --list``) or SPARQL text; the project's prefixes are predefined.
     store
-        Another store to query (see :func:`graph.store.stores.open_store`).
+        Another store to query (see :func:`graph.query.stores.open_store`).
     timeout
         Seconds before the query is stopped (default :func:`graph.query.guard.get_time_limit`).
     **params
@@ -203,8 +207,6 @@ def sparql(
     >>> "staying hydrated" in set(frame["treatment_label"])
     True
     """
-    from graph.store.stores import MemoryStore
-
-    target = store if store is not None else MemoryStore(kg)
+    target = store if store is not None else OxigraphStore.of(kg)
     answer = run(target, name_or_text, timeout=timeout, **params)
     return to_frame(answer, labeller(target.index()))

@@ -1,205 +1,111 @@
-"""A persistent pyoxigraph store, queried in a worker process that is killed when a query runs too long.
+"""The one engine: an Oxigraph store, in memory (Turtle read by Oxigraph's parser) or in a folder.
 
-pyoxigraph evaluates in Rust and cannot be interrupted from Python, so each :class:`OxigraphStore`
-keeps one worker process that opens the store read-only and answers queries over a pipe. A query
-past its time limit kills the worker (the query really stops); the next query starts a new one.
+The graph always lives in the store's **default graph**. :func:`read_files` bulk-loads Turtle files
+into a new in-memory store; :func:`open_folder` opens a store on disk; :func:`fill` replaces the
+default graph of a folder store and leaves its named graphs (a user's own data) as they are.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from graph.core.errors import GraphError, QueryError
-from graph.core.lookup import LabelIndex
-from graph.query.guard import get_time_limit
-from graph.query.results import Answer
+from graph.core.errors import GraphError, ParseError
+from graph.store.progress import progress_bar
 
-__all__ = ["OxigraphStore", "fill"]
-
-Encoded = tuple[str, str, str, str]
+__all__ = ["default_graph_size", "fill", "open_folder", "read_files"]
 
 
-def _encode(term: Node) -> Encoded:
-    if isinstance(term, URIRef):
-        return ("uri", str(term), "", "")
-    if isinstance(term, BNode):
-        return ("bnode", str(term), "", "")
-    if isinstance(term, Literal):
-        return ("literal", str(term), term.language or "", str(term.datatype or ""))
-    raise QueryError(f"cannot bind {term!r}")
+def _line_of(error: SyntaxError) -> int | None:
+    return error.lineno if isinstance(error.lineno, int) else None
 
 
-def _decode(ox: Any, item: Encoded) -> Any:
-    kind, value, language, datatype = item
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return ox.BlankNode(value)
-    if language:
-        return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
-
-
-def _serve(path: str, conn: Connection) -> None:
-    """Answer ``(text, bindings)`` messages until ``None``: the worker process's main loop."""
-    import pyoxigraph as ox
-
+def _load_file(store: Any, file: Path) -> None:
+    """Bulk-load one Turtle file into the default graph, as a :class:`ParseError` on failure."""
     try:
-        store = ox.Store.read_only(path)
+        store.bulk_load(
+            path=str(file),
+            format=ox.RdfFormat.TURTLE,
+            base_iri=file.resolve().as_uri(),
+            to_graph=ox.DefaultGraph(),
+        )
+    except SyntaxError as error:
+        raise ParseError(file, _line_of(error), f"bad Turtle syntax: {str(error).splitlines()[0]}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ParseError(file, None, f"cannot read: {error}") from None
+    except ValueError as error:
+        raise ParseError(file, None, f"bad Turtle: {error}") from None
+
+
+def read_files(files: Sequence[Path], *, progress: bool | None = None) -> Any:
+    """Return a new in-memory ``pyoxigraph.Store`` holding the triples of the Turtle ``files``.
+
+    >>> from graph.store.data import data_files
+    >>> len(read_files(data_files())) > 5000
+    True
+    """
+    store = ox.Store()
+    sizes = [file.stat().st_size if file.is_file() else 0 for file in files]
+    with progress_bar(total=sum(sizes), unit="B", desc="reading Turtle", show=progress) as bar:
+        for file, size in zip(files, sizes, strict=True):
+            _load_file(store, file)
+            bar.update(size)
+    return store
+
+
+def open_folder(path: str | Path, *, read_only: bool = True) -> Any:
+    """Open the Oxigraph store in the folder ``path`` (read-only unless asked), or a one-line error."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise GraphError(f"no Oxigraph store at {folder} (fill one with: bskg load --into {folder})")
+    try:
+        return ox.Store.read_only(str(folder)) if read_only else ox.Store(str(folder))
     except OSError as error:
-        conn.send(("error", f"cannot open the Oxigraph store {path}: {error}"))
-        return
-    conn.send(("ready", ""))
-    while True:
-        message = conn.recv()
-        if message is None:
-            return
-        text, bindings = message
-        try:
-            substitutions = {ox.Variable(name): _decode(ox, item) for name, item in bindings.items()}
-            result = store.query(text, substitutions=substitutions)
-            if isinstance(result, ox.QueryBoolean):
-                conn.send(("ASK", bool(result)))
-            elif isinstance(result, ox.QuerySolutions):
-                conn.send(("SELECT", result.serialize(format=ox.QueryResultsFormat.JSON)))
-            else:
-                conn.send(("GRAPH", ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)))
-        except Exception as error:  # the worker reports every failure to the parent
-            conn.send(("error", str(error).splitlines()[0] if str(error) else type(error).__name__))
+        raise GraphError(f"cannot open the Oxigraph store {folder}: {error}") from None
 
 
-@dataclass
-class OxigraphStore:
-    """A pyoxigraph store on disk (fill it with ``bskg load --into PATH``)."""
+def default_graph_size(store: Any) -> int:
+    """Return how many triples the default graph of a store holds (named graphs not counted).
 
-    path: Path
-    spec: str = ""
-    _index: LabelIndex | None = field(default=None, repr=False)
-    _graphs: frozenset[str] | None = field(default=None, repr=False)
-    _worker: Any = field(default=None, repr=False)
-    _conn: Connection | None = field(default=None, repr=False)
+    >>> default_graph_size(kg.store) == kg.triples
+    True
+    """
+    solutions = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(next(iter(solutions))["n"].value)
 
-    def __post_init__(self) -> None:
-        self.spec = self.spec or f"oxigraph:{self.path}"
-        if not self.path.is_dir():
+
+def fill(
+    target: str | Path, files: Sequence[Path], *, force: bool = False, progress: bool | None = None
+) -> int:
+    """Replace the default graph of the Oxigraph folder ``target`` with ``files``; return its triple count.
+
+    The folder is created if needed; its named graphs (a user's own data) are kept. A store whose
+    default graph holds more triples than the new data is only replaced with ``force``, so an empty
+    or partial file never wipes a graph by mistake. The files are bulk-loaded by Oxigraph itself.
+    """
+    folder = Path(target)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        store = ox.Store(str(folder))
+    except OSError as error:
+        raise GraphError(f"cannot open an Oxigraph store at {folder}: {error}") from None
+    held = default_graph_size(store)
+    if held and not force:
+        count = len(read_files(files, progress=progress))
+        if held > count:
             raise GraphError(
-                f"{self.spec}: no Oxigraph store there (fill one with: bskg load --into {self.path})"
+                f"{folder} holds {held} triples and the new data {count}: refusing to replace it "
+                "with less (use --force to replace it anyway)"
             )
-
-    def _start(self) -> Connection:
-        if self._conn is not None and self._worker is not None and self._worker.is_alive():
-            return self._conn
-        context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        worker = context.Process(target=_serve, args=(str(self.path), child), daemon=True)
-        worker.start()
-        child.close()
-        if not parent.poll(60):
-            worker.kill()
-            raise GraphError(f"{self.spec}: the query worker did not start")
-        status, message = parent.recv()
-        if status == "error":
-            worker.join(5)
-            raise GraphError(message)
-        self._worker, self._conn = worker, parent
-        return parent
-
-    def close(self) -> None:
-        """Stop the worker process."""
-        if self._conn is not None:
-            try:
-                self._conn.send(None)
-            except OSError:
-                pass
-            self._conn.close()
-        if self._worker is not None:
-            self._worker.join(5)
-            if self._worker.is_alive():
-                self._worker.kill()
-        self._worker, self._conn = None, None
-
-    def _ask(self, text: str, bindings: dict[str, Node], timeout: float | None) -> tuple[str, Any]:
-        from graph.store.stores import prefixed
-
-        conn = self._start()
-        limit = get_time_limit() if timeout is None else timeout
-        conn.send((prefixed(text), {name: _encode(term) for name, term in bindings.items()}))
-        if not conn.poll(limit):
-            self._worker.kill()
-            self._worker.join(5)
-            self._conn.close() if self._conn is not None else None
-            self._worker, self._conn = None, None
-            raise QueryError(
-                f"the query ran for more than {limit:g} s and was stopped "
-                "(set a longer time limit with --timeout or timeout=, or add a LIMIT)"
-            )
-        status, payload = conn.recv()
-        if status == "error":
-            raise QueryError(f"{self.spec}: {payload}")
-        return status, payload
-
-    def execute(self, text: str, query: Query, bindings: dict[str, Node], timeout: float | None) -> Answer:
-        """Run the query in the worker with ``substitutions`` (values bound before evaluation)."""
-        import json
-
-        from graph.query.results import from_json
-        from graph.store.stores import kind_of
-
-        kind = kind_of(query)
-        status, payload = self._ask(text, bindings, timeout)
-        if status == "ASK":
-            return Answer("ASK", boolean=bool(payload))
-        if status == "SELECT":
-            return from_json(kind, json.loads(payload))
-        graph = Graph()
-        graph.parse(data=payload.decode("utf-8"), format="nt")
-        return Answer(kind, graph=graph)
-
-    def index(self) -> LabelIndex:
-        """Build the label index from the store's classes and names (once)."""
-        if self._index is None:
-            from graph.store.stores import catalogue_index
-
-            self._index = catalogue_index(self)
-        return self._index
-
-    def local_graphs(self) -> frozenset[str]:
-        """Return the names of the store's named graphs: the only ones ``FROM`` may name."""
-        if self._graphs is None:
-            status, payload = self._ask("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", {}, None)
-            import json
-
-            rows = json.loads(payload)["results"]["bindings"] if status == "SELECT" else []
-            self._graphs = frozenset(row["g"]["value"] for row in rows if "g" in row)
-        return self._graphs
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # noqa: S110 (best effort at interpreter exit)
-            pass
-
-
-def fill(path: Path, ntriples: bytes) -> None:
-    """Replace the default graph of the pyoxigraph store at ``path`` (created if needed) with N-Triples."""
-    import pyoxigraph as ox
-
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        store = ox.Store(str(path))
-    except OSError as error:
-        raise GraphError(f"cannot open an Oxigraph store at {path}: {error}") from None
-    try:
-        store.clear_graph(ox.DefaultGraph())
-        store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-        store.flush()
-    finally:
-        del store
+    store.clear_graph(ox.DefaultGraph())
+    sizes = [file.stat().st_size for file in files]
+    with progress_bar(total=sum(sizes), unit="B", desc=f"loading into {folder}", show=progress) as bar:
+        for file, size in zip(files, sizes, strict=True):
+            _load_file(store, file)
+            bar.update(size)
+    store.optimize()
+    store.flush()
+    return default_graph_size(store)

@@ -1,9 +1,11 @@
 """The networkx view of the graph: entities as nodes, domain relations as edges.
 
-The conversion is deliberate, not wholesale (``rdflib``'s own bridge turns every triple,
-labels and evidence nodes included, into an edge). Only the ``bso:`` relations of
-:data:`graph.core.vocab.RELATIONS` between two entities become edges; labels, classes,
-synonyms, guidance and urgency become node attributes, evidence becomes edge attributes.
+Built once, from the store's quads (:class:`~graph.view.tables.Tables`), together with the label
+and evidence indexes: this is the only builder of all three. The conversion is deliberate, not
+wholesale (``rdflib``'s own bridge turns every triple, labels and evidence nodes included, into
+an edge). Only the ``bso:`` relations of :data:`graph.core.vocab.EDGE_RELATIONS` between two
+entities become edges; labels, classes, synonyms, guidance and urgency become node attributes,
+evidence becomes edge attributes.
 
 Edge direction
     Every edge runs **subject → object**, exactly as the RDF triple reads:
@@ -27,42 +29,130 @@ Edges
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import RDF, RDFS, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import URIRef
 
-from graph.core.vocab import BSO, GUIDANCE, NEGATIVE_RELATIONS, RELATIONS, as_int
+from graph.core.errors import GraphError
+from graph.core.evidence import EvidenceIndex
+from graph.core.lookup import LabelIndex
+from graph.core.model import KnowledgeGraph
+from graph.core.vocab import EDGE_RELATIONS, GUIDANCE, NEGATIVE_RELATIONS, term
+from graph.store.progress import progress_bar
+from graph.view.tables import Tables, to_rdflib
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from graph.core.model import KnowledgeGraph
-
-__all__ = ["EDGE_RELATIONS", "term", "to_networkx"]
-
-#: The relations that become edges: every entity-to-entity relation except ``urgency``
-#: (its object is an urgency level, which is a node attribute of the red flag).
-EDGE_RELATIONS: tuple[str, ...] = tuple(name for name in RELATIONS if name != "urgency")
-
-_ONTOLOGY = str(BSO.causes).rsplit("#", 1)[0] + "#"
+__all__ = ["build", "to_networkx"]
 
 
-def term(name: str) -> URIRef:
-    """Return the ``bso:`` IRI of a local name (typed, unlike ``BSO[name]``).
+def build(
+    store: Any, origin: str, files: tuple[Path, ...] = (), *, progress: bool | None = None
+) -> KnowledgeGraph:
+    """Read the default graph of ``store`` once and return the :class:`KnowledgeGraph` over it.
 
-    >>> term("treats") == BSO.treats
-    True
+    Raises :class:`~graph.core.errors.GraphError` when the graph holds no entity (an empty or
+    foreign file is an error, never an empty answer).
     """
-    return URIRef(_ONTOLOGY + name)
+    tables = Tables()
+    total = len(store)
+    with progress_bar(total=total, unit=" triples", desc="indexing", show=progress) as bar:
+        step = 200_000
+        quads = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        batch: list[Any] = []
+        for quad in quads:
+            batch.append(quad)
+            if len(batch) == step:
+                tables.feed(batch)
+                bar.update(step)
+                batch = []
+        tables.feed(batch)
+        bar.update(len(batch))
+    index, evidence = tables.index(), tables.evidence()
+    if not index.types:
+        raise GraphError(f"no entities in {origin}: is it a backspasm-kg graph?")
+    relations = tables.relation_count({str(entity) for entity in index.types})
+
+    def view() -> nx.MultiDiGraph[URIRef]:
+        return _view(tables, index, evidence)
+
+    return KnowledgeGraph(store, index, evidence, origin, files, tables.count, relations, view)
+
+
+def _view(tables: Tables, index: LabelIndex, evidence: EvidenceIndex) -> nx.MultiDiGraph[URIRef]:
+    """Return the networkx view of the tables (networkx is imported here: only questions need it)."""
+    import networkx as nx
+
+    graph: nx.MultiDiGraph[URIRef] = nx.MultiDiGraph()
+    nodes = []
+    for entity in sorted(index.types):
+        nodes.append(
+            (
+                entity,
+                {
+                    "label": index.label(entity),
+                    "types": index.types[entity],
+                    "synonyms": tuple(index.synonyms.get(entity, ())),
+                    "guidance": _guidance(tables, evidence, entity),
+                },
+            )
+        )
+    graph.add_nodes_from(nodes)
+    contested = tables.contested()
+    edges: list[Any] = []
+    for name in EDGE_RELATIONS:
+        predicate = term(name)
+        negative = name in NEGATIVE_RELATIONS
+        for subject, obj in sorted(tables.relations.get(name, ())):
+            s, o = URIRef(subject), URIRef(obj)
+            if s not in index.types or o not in index.types:
+                continue
+            cites = evidence.get((s, predicate, o))
+            edges.append(
+                (
+                    s,
+                    o,
+                    name,
+                    {
+                        "predicate": name,
+                        "evidence": sorted({(e.source, e.line) for e in cites}),
+                        "support": len({e.source for e in cites}),
+                        "negative": negative,
+                        "contested": any(e.iri in contested for e in cites),
+                    },
+                )
+            )
+    graph.add_edges_from(edges)
+    for flag in sorted(tables.urgency):
+        node = URIRef(flag)
+        if node in graph:
+            graph.nodes[node]["urgency"] = tables.urgency_levels(flag, evidence)
+    return graph
+
+
+def _guidance(tables: Tables, evidence: EvidenceIndex, entity: URIRef) -> dict[str, list[dict[str, Any]]]:
+    given = tables.guidance.get(str(entity), {})
+    found: dict[str, list[dict[str, Any]]] = {}
+    for name in GUIDANCE:
+        values = given.get(name, {})
+        for value in sorted(values):
+            cites = evidence.get((entity, term(name), to_rdflib(values[value])))
+            found.setdefault(name, []).append(
+                {"value": value, "evidence": sorted({(e.source, e.line) for e in cites})}
+            )
+    return found
 
 
 def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph[URIRef]:
-    """Build the ``MultiDiGraph`` of the domain relations of ``kg``.
+    """Return a copy of the networkx view of ``kg``, free to change.
 
     Parameters
     ----------
     kg
-        A loaded graph (see :func:`graph.store.load`).
+        A loaded graph (see :func:`graph.load`).
 
     Returns
     -------
@@ -79,76 +169,4 @@ def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph[URIRef]:
     >>> G.nodes[spasm]["label"], "Condition" in G.nodes[spasm]["types"]
     ('back spasm', True)
     """
-    import networkx as nx
-
-    rdf = kg.rdf
-    graph: nx.MultiDiGraph[URIRef] = nx.MultiDiGraph()
-    entities = kg.index.types
-    for entity in sorted(entities):
-        graph.add_node(
-            entity,
-            label=kg.label(entity),
-            types=kg.types(entity),
-            synonyms=tuple(kg.index.synonyms.get(entity, ())),
-            guidance=_guidance(kg, entity),
-        )
-    contested = _contested(kg)
-    for name in EDGE_RELATIONS:
-        predicate = term(name)
-        for subject, obj in sorted(rdf.subject_objects(predicate)):
-            if subject not in entities or obj not in entities:
-                continue
-            assert isinstance(subject, URIRef) and isinstance(obj, URIRef)
-            evidence = kg.evidence.get((subject, predicate, obj))
-            graph.add_edge(
-                subject,
-                obj,
-                key=name,
-                predicate=name,
-                evidence=sorted({(e.source, e.line) for e in evidence}),
-                support=len({e.source for e in evidence}),
-                negative=name in NEGATIVE_RELATIONS,
-                contested=any(e.iri in contested for e in evidence),
-            )
-    for flag in sorted(s for s in rdf.subjects(BSO.urgency, None, unique=True) if isinstance(s, URIRef)):
-        if flag in graph:
-            graph.nodes[flag]["urgency"] = _urgency(kg, flag)
-    return graph
-
-
-def _guidance(kg: KnowledgeGraph, entity: URIRef) -> dict[str, list[dict[str, Any]]]:
-    found: dict[str, list[dict[str, Any]]] = {}
-    for name in GUIDANCE:
-        predicate = term(name)
-        for value in sorted(kg.rdf.objects(entity, predicate), key=str):
-            if isinstance(value, Literal):
-                evidence = sorted({(e.source, e.line) for e in kg.evidence.get((entity, predicate, value))})
-                found.setdefault(name, []).append({"value": str(value), "evidence": evidence})
-    return found
-
-
-def _urgency(kg: KnowledgeGraph, flag: URIRef) -> list[dict[str, Any]]:
-    levels = []
-    for level in kg.rdf.objects(flag, BSO.urgency):
-        if not isinstance(level, URIRef):
-            continue
-        label = kg.rdf.value(level, RDFS.label)
-        evidence = sorted({(e.source, e.line) for e in kg.evidence.get((flag, BSO.urgency, level))})
-        levels.append(
-            {
-                "level": str(level).rsplit("#", 1)[-1],
-                "rank": as_int(kg.rdf.value(level, BSO.rank), default=99),
-                "label": str(label) if label is not None else str(level).rsplit("#", 1)[-1],
-                "evidence": evidence,
-            }
-        )
-    return sorted(levels, key=lambda item: (item["rank"], item["level"]))
-
-
-def _contested(kg: KnowledgeGraph) -> set[str]:
-    """Return the IRIs of evidence nodes that are a claim of some disagreement."""
-    return {
-        str(claim)
-        for disagreement in kg.rdf.subjects(RDF.type, BSO.Disagreement)
-        for claim in kg.rdf.objects(disagreement, BSO.claim)
-    }
+    return kg.nx.copy()

@@ -1,4 +1,9 @@
-"""Loading the graph: the bundled data, or any Turtle file or folder of them."""
+"""Where the graph's Turtle lives: the bundled data folder, a file or a folder of them.
+
+:func:`read_turtle` parses one file into an rdflib ``Graph``, for the curation tools that rewrite
+files in the canonical layout (rdflib's serializer is the right tool there); the graph itself is
+loaded into Oxigraph by :mod:`graph.store.oxigraph`.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,8 @@ from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from graph.core.errors import ParseError
-from graph.core.lookup import LabelIndex
-from graph.core.model import KnowledgeGraph
-from graph.core.vocab import PREFIXES
 
-__all__ = ["data_dir", "data_files", "load", "read_turtle"]
+__all__ = ["data_dir", "data_files", "read_turtle", "resolve"]
 
 #: Files of a data folder that are not part of the graph itself.
 _NOT_GRAPH = frozenset({"shapes.ttl"})
@@ -30,6 +32,13 @@ def data_dir() -> Path:
     if (packaged / "ontology.ttl").is_file():
         return packaged
     return Path(__file__).resolve().parents[2] / "data"
+
+
+def resolve(path: str | Path | None = None) -> Path | None:
+    """Return the data path asked for: ``path``, else ``$BSKG_DATA``, else ``None`` (the bundled data)."""
+    if path is None and os.environ.get("BSKG_DATA"):
+        return Path(os.environ["BSKG_DATA"])
+    return None if path is None else Path(path)
 
 
 def data_files(path: str | Path | None = None) -> list[Path]:
@@ -67,48 +76,3 @@ def read_turtle(path: Path, into: Graph | None = None) -> Graph:
     except Exception as error:  # rdflib raises several unrelated types for bad terms
         raise ParseError(path, None, f"bad Turtle: {error}") from error
     return graph
-
-
-def load(path: str | Path | None = None) -> KnowledgeGraph:
-    """Load a graph: the bundled one by default, or a Turtle file or folder.
-
-    Parameters
-    ----------
-    path
-        A ``.ttl`` file or a folder of them; ``None`` (default) loads the bundled
-        data. The environment variable ``BSKG_DATA`` sets another default.
-
-    Returns
-    -------
-    KnowledgeGraph
-        The rdflib graph with its label index; the networkx view is built on first use.
-
-    Raises
-    ------
-    graph.core.errors.ParseError
-        When a file is missing or is not valid Turtle (the message names file and line).
-
-    Examples
-    --------
-    >>> from graph import load
-    >>> kg = load()
-    >>> kg.label(kg.index.resolve("paracetamol"))
-    'acetaminophen'
-    """
-    if path is None and os.environ.get("BSKG_DATA"):
-        path = os.environ["BSKG_DATA"]
-    files = data_files(path)
-    # --- start-up cache hook (graph/cache.py): a parsed copy keyed by the files' bytes ---
-    from graph.store.cache import cached
-
-    return cached(files, lambda: _parse(files))
-
-
-def _parse(files: list[Path]) -> KnowledgeGraph:
-    """Parse the files into a new graph with its label index."""
-    rdf = Graph(bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
-        rdf.bind(prefix, namespace)
-    for file in files:
-        read_turtle(file, into=rdf)
-    return KnowledgeGraph(rdf=rdf, index=LabelIndex.build(rdf), files=tuple(files))

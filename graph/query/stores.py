@@ -1,0 +1,313 @@
+"""Where queries run: the Oxigraph store of a loaded graph, an Oxigraph folder, or a remote endpoint.
+
+``--store memory`` (default) is the loaded graph's own Oxigraph store; ``--store oxigraph:PATH`` an
+Oxigraph store on disk, opened read-only; ``--store sparql:URL`` any SPARQL 1.1 endpoint a user
+already runs. The first two are the same engine and the same class. :func:`graph.query.run.bind`
+turns parameters into RDF terms; Oxigraph binds a selected variable before evaluation
+(``substitutions``; every parameter of a named query is selected), and any other variable (in a
+user's own text) or any variable sent to an endpoint gets a ``VALUES`` block at the start of the
+query's ``WHERE`` group, which every engine joins the same way. Every store answers the same named
+queries with the same rows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from graph.core.errors import GraphError, QueryError
+from graph.core.lookup import LabelIndex
+from graph.core.model import KnowledgeGraph
+from graph.core.vocab import CLASS_NAMES, LABEL_PREDICATES, PREFIXES
+from graph.query.guard import get_time_limit
+from graph.query.results import Answer, from_json
+from graph.query.worker import call_with_time_limit
+from graph.store.oxigraph import open_folder
+from graph.view.tables import Tables
+
+__all__ = ["OxigraphStore", "RemoteStore", "Store", "open_store", "ox_term", "prefixed", "values_block"]
+
+#: The entities' classes and names, enough to build a label index from any store.
+CATALOGUE = (
+    "CONSTRUCT { ?s a ?c . ?s ?p ?l } WHERE {\n"
+    f"  VALUES ?c {{ {' '.join('bso:' + name for name in CLASS_NAMES)} }}\n"
+    "  ?s a ?c .\n"
+    f"  OPTIONAL {{ VALUES ?p {{ {' '.join(f'<{p}>' for p in LABEL_PREDICATES)} }} ?s ?p ?l }}\n"
+    "}"
+)
+_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
+class Store(Protocol):
+    """What :func:`graph.query.run.run` needs from a store."""
+
+    spec: str
+
+    def index(self) -> LabelIndex:
+        """Return the label index of the store's entities (for parameters and label columns)."""
+        ...
+
+    def local_graphs(self) -> frozenset[str]:
+        """Return the names of the graphs ``FROM`` may name."""
+        ...
+
+    def execute(self, text: str, bindings: dict[str, Node], timeout: float | None) -> Answer:
+        """Run query text (project prefixes predefined) with bound values, stopping it after ``timeout`` s."""
+        ...
+
+
+def prefixed(text: str) -> str:
+    """Return query text with the project's ``PREFIX`` lines in front, for engines that need them."""
+    lines = [f"PREFIX {prefix}: <{namespace}>" for prefix, namespace in _PREFIXES.items()]
+    return "\n".join(lines) + "\n" + text
+
+
+def ox_term(term: Node) -> Any:
+    """Return the pyoxigraph term of an rdflib IRI or literal (the only values a parameter takes)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    raise QueryError(f"cannot bind {term!r}")
+
+
+def _evaluate(store: Any, text: str, bindings: dict[str, Node]) -> tuple[str, bytes]:
+    """Run a query on a pyoxigraph store; return its kind and its results serialised by Oxigraph."""
+    substitutions = {ox.Variable(name): ox_term(term) for name, term in bindings.items()}
+    try:
+        try:
+            result = store.query(text, prefixes=_PREFIXES, substitutions=substitutions)
+        except RuntimeError as error:
+            if "SELECT projection" not in str(error):
+                raise
+            result = store.query(with_values(text, bindings), prefixes=_PREFIXES)
+        if isinstance(result, ox.QueryBoolean):
+            return "ASK", b"true" if bool(result) else b"false"
+        if isinstance(result, ox.QuerySolutions):
+            return "SELECT", bytes(result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
+        return "GRAPH", bytes(ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b"")
+    except SyntaxError as error:
+        raise QueryError(f"invalid SPARQL: {str(error).splitlines()[0]}") from None
+    except (OSError, ValueError, TypeError, RuntimeError) as error:
+        raise QueryError(str(error).splitlines()[0] if str(error) else type(error).__name__) from None
+
+
+def _answer(kind: str, payload: bytes, text: str) -> Answer:
+    if kind == "ASK":
+        return Answer("ASK", boolean=payload == b"true")
+    if kind == "SELECT":
+        return from_json("SELECT", json.loads(payload))
+    from rdflib import Graph
+
+    graph = Graph()
+    graph.parse(data=payload.decode("utf-8"), format="nt")
+    described = re.match(r"(?:\s|#[^\n]*\n|PREFIX[^\n]*\n|BASE[^\n]*\n)*DESCRIBE\b", text, re.I)
+    return Answer("DESCRIBE" if described else "CONSTRUCT", graph=graph)
+
+
+@dataclass
+class OxigraphStore:
+    """The project's engine: a pyoxigraph store, the loaded graph's own or a folder opened read-only."""
+
+    store: Any
+    spec: str = "memory"
+    _index: LabelIndex | None = field(default=None, repr=False)
+    _graphs: frozenset[str] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, kg: KnowledgeGraph) -> OxigraphStore:
+        """Return the store of a loaded graph, with the graph's own label index."""
+        return cls(kg.store, "memory", kg.index)
+
+    @classmethod
+    def folder(cls, path: str | Path) -> OxigraphStore:
+        """Open an Oxigraph folder (filled with ``bskg load --into PATH``) read-only."""
+        return cls(open_folder(path), f"oxigraph:{path}")
+
+    def index(self) -> LabelIndex:
+        """Return the label index of the store's entities (built from its names once)."""
+        if self._index is None:
+            self._index = catalogue_index(self)
+        return self._index
+
+    def local_graphs(self) -> frozenset[str]:
+        """Return the names of the store's named graphs: the only ones ``FROM`` may name."""
+        if self._graphs is None:
+            self._graphs = frozenset(
+                str(name.value) for name in self.store.named_graphs() if isinstance(name, ox.NamedNode)
+            )
+        return self._graphs
+
+    def execute(self, text: str, bindings: dict[str, Node], timeout: float | None) -> Answer:
+        """Run the query in a killable worker (values substituted before evaluation)."""
+        limit = get_time_limit() if timeout is None else timeout
+        store = self.store
+        kind, payload = call_with_time_limit(lambda: _evaluate(store, text, bindings), limit)
+        return _answer(kind, payload, text)
+
+
+def term_text(term: Node) -> str:
+    r"""Write an IRI or literal in SPARQL syntax, escaped by Oxigraph's own serialiser.
+
+    >>> term_text(Literal('x" } UNION { ?s ?p ?o } #', lang="en"))
+    '"x\\" } UNION { ?s ?p ?o } #"@en'
+    """
+    try:
+        return str(ox_term(term))
+    except ValueError as error:
+        raise QueryError(f"cannot bind {term!r}: {error}") from None
+
+
+def values_block(bindings: dict[str, Node]) -> str:
+    """Return a ``VALUES`` block that binds values for an endpoint (empty when none)."""
+    if not bindings:
+        return ""
+    names = " ".join(f"?{name}" for name in bindings)
+    row = " ".join(term_text(term) for term in bindings.values())
+    return f"VALUES ({names}) {{ ({row}) }}"
+
+
+def with_values(text: str, bindings: dict[str, Node]) -> str:
+    r"""Return query text with the ``VALUES`` block first inside its ``WHERE`` group (see the module doc).
+
+    >>> with_values("SELECT ?x WHERE { ?x a ?c }", {"c": URIRef("http://e/C")})
+    'SELECT ?x WHERE { VALUES (?c) { (<http://e/C>) }\n ?x a ?c }'
+    """
+    block = values_block(bindings)
+    if not block:
+        return text
+    opening = _where_opening(text)
+    return text[: opening + 1] + " " + block + "\n" + text[opening + 1 :]
+
+
+_SKIP = re.compile(
+    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|<[^<>\"{}|^`\\\s]*>|#[^\n]*", re.S
+)
+
+
+def _where_opening(text: str) -> int:
+    """Return the position of the ``{`` that opens the query's ``WHERE`` group.
+
+    It is the first ``{`` outside strings, IRIs and comments, except in ``CONSTRUCT { template }``,
+    where it is the first ``{`` after the template.
+
+    >>> _where_opening("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    29
+    """
+    masked = _SKIP.sub(lambda m: " " * len(m.group(0)), text)
+    first = masked.find("{")
+    if first < 0:
+        raise QueryError("the query has no WHERE group to bind values in")
+    if re.search(r"\bCONSTRUCT\s*$", masked[:first], re.I):
+        depth = 0
+        for position in range(first, len(masked)):
+            depth += {"{": 1, "}": -1}.get(masked[position], 0)
+            if depth == 0:
+                following = masked.find("{", position)
+                if following < 0:
+                    raise QueryError("the query has no WHERE group to bind values in")
+                return following
+    return first
+
+
+@dataclass
+class RemoteStore:
+    """A SPARQL 1.1 Protocol endpoint; values travel as a ``VALUES`` block first in the ``WHERE`` group."""
+
+    url: str
+    spec: str = ""
+    _index: LabelIndex | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if urllib.parse.urlsplit(self.url).scheme not in ("http", "https"):
+            raise GraphError(f"sparql:{self.url}: the endpoint must be an http(s) URL")
+        self.spec = self.spec or f"sparql:{self.url}"
+
+    def index(self) -> LabelIndex:
+        """Build the label index from the endpoint's classes and names (once)."""
+        if self._index is None:
+            self._index = catalogue_index(self)
+        return self._index
+
+    def local_graphs(self) -> frozenset[str]:
+        """Return no graph: a remote endpoint may fetch what ``FROM`` names, so none is allowed."""
+        return frozenset()
+
+    def execute(self, text: str, bindings: dict[str, Node], timeout: float | None) -> Answer:
+        """POST the query (prefixes and values added) and read JSON results or N-Triples."""
+        body = prefixed(with_values(text, bindings))
+        graph_query = re.search(r"\b(CONSTRUCT|DESCRIBE)\b", _SKIP.sub(" ", text), re.I) is not None
+        accept = "application/n-triples" if graph_query else "application/sparql-results+json"
+        request = urllib.request.Request(  # noqa: S310 (http(s) only, checked above)
+            self.url,
+            data=urllib.parse.urlencode({"query": body}).encode("utf-8"),
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            method="POST",
+        )
+        limit = get_time_limit() if timeout is None else timeout
+        try:
+            with urllib.request.urlopen(request, timeout=limit) as response:  # noqa: S310
+                payload = response.read()
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode("utf-8", "replace").strip().splitlines()
+            reason = detail[0] if detail else error.reason
+            raise QueryError(f"{self.url} answered {error.code}: {reason}") from None
+        except TimeoutError:
+            raise QueryError(f"{self.url} gave no answer within {limit:g} s") from None
+        except (urllib.error.URLError, OSError) as error:
+            raise QueryError(f"cannot reach {self.url}: {getattr(error, 'reason', error)}") from None
+        if graph_query:
+            return _answer("GRAPH", payload, text)
+        data = json.loads(payload)
+        return (
+            Answer("ASK", boolean=bool(data["boolean"])) if "boolean" in data else from_json("SELECT", data)
+        )
+
+
+def index_of_ntriples(data: bytes) -> LabelIndex:
+    """Build a label index from the N-Triples of a :data:`CATALOGUE` answer (the one index builder)."""
+    tables = Tables()
+    tables.feed(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+    return tables.index()
+
+
+def catalogue_index(store: Store) -> LabelIndex:
+    """Build a label index from a store's classes and names, fetched with one CONSTRUCT."""
+    answer = store.execute(CATALOGUE, {}, None)
+    if answer.graph is None:
+        return LabelIndex()
+    return index_of_ntriples(answer.graph.serialize(format="nt", encoding="utf-8"))
+
+
+def open_store(spec: str, kg: KnowledgeGraph | None = None) -> Store:
+    """Open a store from its ``--store`` spelling: ``memory``, ``oxigraph:PATH`` or ``sparql:URL``.
+
+    >>> open_store("memory", kg=kg).spec
+    'memory'
+    >>> open_store("redis:x")
+    Traceback (most recent call last):
+    ...
+    graph.core.errors.GraphError: unknown store 'redis:x': use memory, oxigraph:PATH or sparql:URL
+    """
+    kind, _, where = spec.partition(":")
+    if spec == "memory":
+        if kg is None:
+            raise GraphError("the memory store is a loaded graph's: pass kg")
+        return OxigraphStore.of(kg)
+    if kind == "oxigraph" and where:
+        return OxigraphStore.folder(where)
+    if kind == "sparql" and where:
+        return RemoteStore(where)
+    raise GraphError(f"unknown store {spec!r}: use memory, oxigraph:PATH or sparql:URL")

@@ -1,0 +1,32 @@
+"""Progress bars (tqdm) for work that can take more than a second on a big graph, on a terminal only."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+__all__ = ["progress_bar"]
+
+
+def progress_bar(*, total: int | None, desc: str, unit: str = " it", show: bool | None = None) -> Any:
+    """Return a ``tqdm`` bar on stderr, silent unless stderr is a terminal (or ``show`` says otherwise).
+
+    The bar appears only once the work has taken a second, so small graphs print nothing.
+
+    >>> progress_bar(total=3, desc="counting", show=False).disable
+    True
+    """
+    from tqdm.auto import tqdm  # imported when work starts: a bar costs nothing on the fast path
+
+    visible = sys.stderr.isatty() if show is None else show
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit=unit,
+        unit_scale=True,
+        delay=1.0,
+        disable=not visible,
+        file=sys.stderr,
+        leave=False,
+        dynamic_ncols=True,
+    )
