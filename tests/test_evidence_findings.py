@@ -15,7 +15,7 @@ from graph import load
 from graph.validate import validate
 from graph.vocab import BS, BSO
 
-from .conftest import DATA
+from .conftest import DATA, MINI
 
 SPASM = BS.back_spasm
 GUIDANCE = {"duration", "frequency", "maxDuration", "timing", "caution", "typicalDuration"}
@@ -384,3 +384,19 @@ def test_shapes_hold_one_strength_from_the_closed_list(values):
         graph.rdf.add((node, BSO.claimStrength, value))
     report = validate(graph, check_lines=False)
     assert [v.path for v in report.violations] == ["claimStrength"]
+
+
+def test_shapes_refuse_a_context_line_equal_to_the_stating_line():
+    graph = load(DATA / "valid.ttl")
+    node = next(graph.rdf.subjects(RDF.type, RDF.Statement))
+    graph.rdf.add((node, BSO.contextLine, graph.rdf.value(node, BSO.line)))
+    report = validate(graph, check_lines=False)
+    assert [v.path for v in report.violations] == ["contextLine"]
+
+
+def test_shapes_refuse_a_claim_that_is_both_disputed_and_context():
+    graph = load(MINI)
+    disagreement = next(graph.rdf.subjects(RDF.type, BSO.Disagreement))
+    graph.rdf.add((disagreement, BSO.contextClaim, next(graph.rdf.objects(disagreement, BSO.claim))))
+    report = validate(graph, check_lines=False)
+    assert [v.path for v in report.violations] == ["contextClaim"]
