@@ -138,7 +138,8 @@ def generate(triples: int, out: Path, seed: int = 8) -> dict[str, int]:
             line = 1 + rng.randrange(LINES_PER_SOURCE)
             ev_emit(
                 f"{node} a rdf:Statement ; rdf:subject {subject} ; rdf:predicate {predicate} ; "
-                f"rdf:object {obj} ; prov:wasDerivedFrom bs:source-g{source:04d} ; bso:line {line} .\n"
+                f"rdf:object {obj} ; prov:wasDerivedFrom bs:source-g{source:04d} ; bso:line {line} ; "
+                "bso:claimStrength bso:Asserted .\n"
             )
             if len(claims) < 200 and rng.random() < claim_rate:
                 claims.append((node, source))

@@ -27,8 +27,7 @@ def test_evidence_is_one_line_each_sorted_by_source_and_line():
     evidence = [line for line in text.splitlines() if line.startswith("bs:ev-")]
     assert len(evidence) == 18
     keys = [
-        (line.split("bs:source-")[1][:3], int(line.rsplit("bso:line ", 1)[1].rstrip(" .")))
-        for line in evidence
+        (line.split("bs:source-")[1][:3], int(line.split("bso:line ", 1)[1].split()[0])) for line in evidence
     ]
     assert keys == sorted(keys)
 

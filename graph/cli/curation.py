@@ -54,6 +54,11 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     add.add_argument("--source", required=True, metavar="NNN", help="the source that states it (e.g. 002)")
     add.add_argument("--line", required=True, type=int, help="the 1-based line of the source that states it")
     add.add_argument(
+        "--hedged",
+        action="store_true",
+        help="the line hedges the claim (may, can, in some cases...); default: it asserts it",
+    )
+    add.add_argument(
         "--file", type=Path, required=True, help="the Turtle file to add to (e.g. data/triples.ttl)"
     )
     add.add_argument("--sources", metavar="DIR", help="folder of the source texts (default: as validate)")
@@ -140,7 +145,7 @@ def _add(args: argparse.Namespace) -> int:
     subject = kg.index.resolve(args.subject)
     obj = Literal(args.object, lang="en") if args.predicate in GUIDANCE else kg.index.resolve(args.object)
     part = read_turtle(target)
-    minted = add_fact(part, subject, BSO[args.predicate], obj, [(args.source, args.line)])
+    minted = add_fact(part, subject, BSO[args.predicate], obj, [(args.source, args.line)], args.hedged)
     text = canonical_turtle(part)
     with tempfile.TemporaryDirectory() as scratch:
         trial = Path(scratch) / target.name

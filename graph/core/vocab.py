@@ -64,6 +64,11 @@ class BSO(DefinedNamespace):
     UrgencyLevel: URIRef
     Source: URIRef
     Disagreement: URIRef
+    ClaimStrength: URIRef
+
+    # claim strengths
+    Asserted: URIRef
+    Hedged: URIRef
 
     # urgency levels
     CallEmergencyServices: URIRef
@@ -104,9 +109,12 @@ class BSO(DefinedNamespace):
     line: URIRef
     lineCount: URIRef
     fileName: URIRef
+    contextLine: URIRef
 
     # object properties
     claim: URIRef
+    contextClaim: URIRef
+    claimStrength: URIRef
 
     # datatype properties
     rank: URIRef

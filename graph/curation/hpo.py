@@ -180,6 +180,7 @@ def import_hpo(
             evidence.append(
                 f"bs:hpo-ev-{number} a rdf:Statement ; rdf:subject {triple[0]} ; rdf:predicate {triple[1]} ; "
                 f"rdf:object {triple[2]} ; prov:wasDerivedFrom bs:source-hpoa ; bso:line {number} ; "
+                "bso:claimStrength bso:Asserted ; "
                 f"dcterms:source {_text(reference)[:-3]} .\n"
             )
     for disease in sorted(diseases):

@@ -34,8 +34,11 @@ def add_fact(
     predicate: URIRef,
     obj: URIRef | Literal,
     evidence: Iterable[tuple[str, int]],
+    hedged: bool = False,
 ) -> list[URIRef]:
     """Add a triple and one evidence node per (source, line); return the evidence IRIs.
+
+    Each evidence node records whether its line asserts the claim or hedges it (``hedged``).
 
     >>> g = Graph()
     >>> [str(e) for e in add_fact(g, BS.stress, BSO.causes, BS.back_spasm, [("000", 14)])]
@@ -54,6 +57,7 @@ def add_fact(
         rdf.add((node, RDF.object, obj))
         rdf.add((node, PROV.wasDerivedFrom, BS[f"source-{source}"]))
         rdf.add((node, BSO.line, Literal(line)))
+        rdf.add((node, BSO.claimStrength, BSO.Hedged if hedged else BSO.Asserted))
         minted.append(node)
     return minted
 
@@ -67,7 +71,7 @@ def records_to_graph(records: Mapping[str, Any]) -> Graph:
     ...     "relations": [{"s": "stress", "p": "causes", "o": "back_spasm", "evidence": [["000", 14]]}],
     ... })
     >>> len(g)
-    11
+    12
     """
     rdf = Graph()
     for entity in records.get("entities", []):
@@ -84,12 +88,26 @@ def records_to_graph(records: Mapping[str, Any]) -> Graph:
     for relation in records.get("relations", []):
         if relation["p"] not in RELATIONS:
             raise GraphError(f"relation {relation}: unknown property {relation['p']!r}")
-        add_fact(rdf, BS[relation["s"]], BSO[relation["p"]], _entity(relation["o"]), relation["evidence"])
+        add_fact(
+            rdf,
+            BS[relation["s"]],
+            BSO[relation["p"]],
+            _entity(relation["o"]),
+            relation["evidence"],
+            bool(relation.get("hedged")),
+        )
     for attribute in records.get("attributes", []):
         if attribute["p"] not in GUIDANCE:
             raise GraphError(f"attribute {attribute}: unknown property {attribute['p']!r}")
         value = Literal(attribute["value"], lang="en")
-        add_fact(rdf, BS[attribute["s"]], BSO[attribute["p"]], value, attribute["evidence"])
+        add_fact(
+            rdf,
+            BS[attribute["s"]],
+            BSO[attribute["p"]],
+            value,
+            attribute["evidence"],
+            bool(attribute.get("hedged")),
+        )
     for disagreement in records.get("disagreements", []):
         node = BS[f"disagreement-{disagreement['id']}"]
         rdf.add((node, RDF.type, BSO.Disagreement))
