@@ -48,13 +48,17 @@ def test_show_json_shape(capsys):
     card = json.loads(out)
     assert set(card) == {"id", "label", "types", "synonyms", "properties", "relations"}
     assert card["properties"] == [
-        {"predicate": "maxDuration", "value": "three days", "evidence": [{"source": "000", "line": 5}]}
+        {
+            "predicate": "maxDuration",
+            "value": "three days",
+            "evidence": [{"source": "000", "line": 5, "hedged": False}],
+        }
     ]
     relations = {(r["subject"]["label"], r["predicate"], r["object"]["label"]) for r in card["relations"]}
     assert ("cyclobenzaprine", "memberOf", "muscle relaxant") in relations
     assert ("muscle relaxant", "hasSideEffect", "drowsiness") in relations
     side = next(r for r in card["relations"] if r["predicate"] == "hasSideEffect")
-    assert side["evidence"] == [{"source": "000", "line": 6}]
+    assert side["evidence"] == [{"source": "000", "line": 6, "hedged": False}]
     assert set(side["subject"]) == {"id", "label"}
 
 

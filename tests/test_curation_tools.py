@@ -49,7 +49,7 @@ def test_cli_conflicts_and_coverage_json(capsys):
     assert main(["--data", str(MINI), "conflicts", "--json"]) == 0
     (found,) = json.loads(capsys.readouterr().out)
     assert {"id", "label", "comment", "origin", "claims"} == set(found)
-    assert found["claims"][0]["evidence"] == [{"source": "000", "line": 9}]
+    assert found["claims"][0]["evidence"] == [{"source": "000", "line": 9, "hedged": False}]
     assert main(["--data", str(MINI), "coverage", "--json", "--text", "--sources", str(MINI_SEEDS)]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["uncited"][0]["line"] == 1 and "made-up" in rows[0]["uncited"][0]["text"]

@@ -52,7 +52,9 @@ def test_edge_attributes_hold_evidence_support_and_flags(mini: KnowledgeGraph) -
     assert causes == {
         "predicate": "causes",
         "evidence": [("000", 2), ("001", 2)],
+        "hedged": [],
         "support": 2,
+        "asserted": True,
         "negative": False,
         "contested": False,
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from graph.cli.common import add_json_flag, emit_json, graph_of, print_table
+from graph.cli.common import add_json_flag, add_quotes_flag, emit_json, graph_of, print_quotes, print_table
 from graph.core.errors import UnknownEntity
 from graph.quality.validate import validate
 from graph.questions.card import describe
@@ -26,6 +26,7 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     show = commands.add_parser("show", parents=[parent], help="everything the graph says about one entity")
     show.add_argument("text", help="the entity, by any of its names")
     add_json_flag(show)
+    add_quotes_flag(show)
     show.set_defaults(run=_show)
 
     check = commands.add_parser(
@@ -75,14 +76,16 @@ def _show(args: argparse.Namespace) -> int:
     if card.synonyms:
         print(f"  also: {', '.join(card.synonyms)}")
     for predicate, value, evidence in card.properties:
-        print(f"  {predicate}: {value}  ({', '.join(map(str, evidence))})")
+        print(f"  {predicate}: {value}  ({', '.join(e.cite() for e in evidence)})")
     if card.relations:
         print()
         rows = [
-            [kg.label(r.subject), r.predicate, kg.label(r.object), ", ".join(map(str, r.evidence))]
+            [kg.label(r.subject), r.predicate, kg.label(r.object), ", ".join(e.cite() for e in r.evidence)]
             for r in card.relations
         ]
         print_table(["subject", "predicate", "object", "evidence (source:line)"], rows)
+    cited = [e for _, _, evidence in card.properties for e in evidence]
+    print_quotes(kg, args, cited + [e for r in card.relations for e in r.evidence])
     return 0
 
 

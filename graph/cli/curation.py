@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from graph.cli.common import add_json_flag, emit_json, graph_of, print_table
+from graph.cli.common import add_json_flag, add_quotes_flag, emit_json, graph_of, print_quotes, print_table
 from graph.core.errors import GraphError
 from graph.core.files import atomic_write
 from graph.curation.canonical import canonical_turtle
@@ -25,6 +25,7 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
         "conflicts", parents=[parent], help="disagreements between sources, claim against claim"
     )
     add_json_flag(found)
+    add_quotes_flag(found)
     found.set_defaults(run=_conflicts)
 
     cover = commands.add_parser(
@@ -86,10 +87,11 @@ def _conflicts(args: argparse.Namespace) -> int:
         if conflict.comment:
             print(f"   {conflict.comment}")
         for claim in conflict.claims:
-            where = ", ".join(map(str, claim.evidence))
+            where = ", ".join(e.cite() for e in claim.evidence)
             print(f"   - {kg.label(claim.subject)} {claim.predicate} {kg.label(claim.object)}  ({where})")
     if not found:
         print("no disagreements between sources")
+    print_quotes(kg, args, [e for conflict in found for claim in conflict.claims for e in claim.evidence])
     return 0
 
 
@@ -105,8 +107,19 @@ def _coverage(args: argparse.Namespace) -> int:
     if args.json:
         emit_json([c.as_dict(texts.get(c.source)) if args.text else c.as_dict() for c in report])
         return 0
-    rows = [[c.source, c.lines, len(c.cited), f"{c.share:.0%}", _ranges(c.uncited)] for c in report]
-    print_table(["source", "lines", "cited", "share", "uncited lines"], rows)
+    rows = [
+        [
+            c.source,
+            c.lines,
+            len(c.cited),
+            f"{c.share:.0%}",
+            len(c.hedged),
+            _ranges(c.context),
+            _ranges(c.uncited),
+        ]
+        for c in report
+    ]
+    print_table(["source", "lines", "cited", "share", "hedged", "context only", "uncited lines"], rows)
     if args.text:
         for c in report:
             for line in c.uncited:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from rdflib import URIRef
 
-from graph.cli.common import add_json_flag, emit_json, graph_of, print_table
+from graph.cli.common import add_json_flag, add_quotes_flag, emit_json, graph_of, print_quotes, print_table
 from graph.core.model import KnowledgeGraph
 from graph.questions import traverse
 from graph.questions.paths import Hop, Ranked
@@ -96,6 +96,7 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     route.add_argument("a", help="the first entity, by any name")
     route.add_argument("b", help="the second entity, by any name")
     add_json_flag(route)
+    add_quotes_flag(route)
     route.set_defaults(run=_path)
 
     top = commands.add_parser(
@@ -128,6 +129,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--paths", action="store_true", help="print every justifying path with its source lines"
     )
     add_json_flag(parser)
+    add_quotes_flag(parser)
 
 
 def chain(kg: KnowledgeGraph, start: URIRef, hops: Sequence[Hop]) -> str:
@@ -173,6 +175,8 @@ def _show(kg: KnowledgeGraph, args: argparse.Namespace, results: list[Ranked], n
                 print("  " + chain(kg, r.iri, p))
                 for h in p:
                     print("      " + h.text(kg))
+    shown = [p for r in results for p in (r.paths if args.paths else r.paths[:1])]
+    print_quotes(kg, args, [e for p in shown for h in p for e in h.evidence])
     return 0
 
 
@@ -229,6 +233,7 @@ def _path(args: argparse.Namespace) -> int:
     print(chain(kg, start, hops))
     for h in hops:
         print("  " + h.text(kg))
+    print_quotes(kg, args, [e for h in hops for e in h.evidence])
     return 0
 
 

@@ -15,15 +15,39 @@ Triple = tuple[Node, Node, Node]
 
 @dataclass(frozen=True, order=True)
 class Evidence:
-    """One source line that states a relation: the source's three-digit id, the line, the evidence node."""
+    """One source line that states a relation.
+
+    Attributes
+    ----------
+    source, line
+        The source's three-digit id and the 1-based line that states the relation by itself.
+    iri
+        The evidence node.
+    hedged
+        The line hedges the claim ("may", "can", "in some cases") instead of asserting it.
+    context
+        Lines that frame the claim (a list's intro, a heading, a question), never its evidence.
+
+    >>> str(Evidence("004", 14, hedged=True)), Evidence("004", 14, hedged=True).cite()
+    ('004:14', '004:14 (hedged)')
+    """
 
     source: str
     line: int
     iri: str = ""
+    hedged: bool = False
+    context: tuple[int, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
-        """Return ``{"source", "line"}``, the shape used in every JSON output."""
-        return {"source": self.source, "line": self.line}
+        """Return ``{"source", "line", "hedged"}`` and ``"context"`` if any: the shape of JSON output."""
+        found: dict[str, object] = {"source": self.source, "line": self.line, "hedged": self.hedged}
+        if self.context:
+            found["context"] = list(self.context)
+        return found
+
+    def cite(self) -> str:
+        """Return ``source:line`` as shown to people, marked ``(hedged)`` when the line hedges."""
+        return str(self) + (" (hedged)" if self.hedged else "")
 
     def __str__(self) -> str:
         return f"{self.source}:{self.line}"

@@ -1,4 +1,9 @@
-"""Curation coverage: per source, which lines evidence cites and which it leaves uncited."""
+"""Curation coverage: per source, the lines that state a relation, frame one, hedge one, or say nothing cited.
+
+A line is *cited* when it is the stating line (``bso:line``) of some evidence; a *context* line only
+frames relations (``bso:contextLine``: a list's intro, a heading, a question) and states none;
+*hedged* lines are cited lines that hedge their claim. The rest is *uncited*.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,8 @@ class SourceCoverage:
     lines: int
     cited: tuple[int, ...]
     uncited: tuple[int, ...]
+    context: tuple[int, ...] = ()
+    hedged: tuple[int, ...] = ()
 
     @property
     def share(self) -> float:
@@ -40,6 +47,8 @@ class SourceCoverage:
             "lines": self.lines,
             "cited": len(self.cited),
             "share": round(self.share, 3),
+            "context_only": list(self.context),
+            "hedged": list(self.hedged),
             "uncited": uncited,
         }
 
@@ -52,21 +61,29 @@ def coverage(kg: KnowledgeGraph) -> list[SourceCoverage]:
     """
     rdf = kg.rdf
     cited: dict[str, set[int]] = {}
+    framing: dict[str, set[int]] = {}
+    hedging: dict[str, set[int]] = {}
     for _, evidence in kg.evidence:
         for item in evidence:
             cited.setdefault(item.source, set()).add(item.line)
+            framing.setdefault(item.source, set()).update(item.context)
+            if item.hedged:
+                hedging.setdefault(item.source, set()).add(item.line)
     report = []
     for source in rdf.subjects(RDF.type, BSO.Source):
         ident = str(rdf.value(source, DCTERMS.identifier) or source)
         count = as_int(rdf.value(source, BSO.lineCount))
         lines = cited.get(ident, set())
+        context = framing.get(ident, set()) - lines
         report.append(
             SourceCoverage(
                 source=ident,
                 file_name=str(rdf.value(source, BSO.fileName) or ""),
                 lines=count,
                 cited=tuple(sorted(n for n in lines if 1 <= n <= count)),
-                uncited=tuple(n for n in range(1, count + 1) if n not in lines),
+                uncited=tuple(n for n in range(1, count + 1) if n not in lines and n not in context),
+                context=tuple(sorted(n for n in context if 1 <= n <= count)),
+                hedged=tuple(sorted(hedging.get(ident, set()))),
             )
         )
     return sorted(report, key=lambda c: c.source)

@@ -117,5 +117,12 @@ SYMPTOM_OF_PATHS = (
 )
 NOT_SIGN_PATHS = (_m("Condition ←notSignOf– Symptom", ("notSignOf", False, _NONE)),)
 RISK_PATHS = (_m("RiskGroup –riskFactorFor→ Condition", ("riskFactorFor", True, _NONE)),)
-SPREAD_PATHS = (_m("BodyRegion ←radiatesTo– Symptom", ("radiatesTo", False, _NONE)),)
+SPREAD_PATHS = (
+    _m("BodyRegion ←radiatesTo– Symptom", ("radiatesTo", False, _NONE)),
+    _m(
+        "BodyRegion ←radiatesTo– Symptom ←hasSymptom– Condition",
+        ("radiatesTo", False, _NONE),
+        ("hasSymptom", False, _SYMPTOM),
+    ),
+)
 SPREADING_PATHS = (_m("Symptom –radiatesTo→ BodyRegion", ("radiatesTo", True, _NONE)),)

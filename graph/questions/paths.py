@@ -46,7 +46,7 @@ class Hop(Relation):
 
     def text(self, kg: KnowledgeGraph) -> str:
         """Return the hop as ``subject –predicate→ object (source:line, ...)``."""
-        where = ", ".join(map(str, self.evidence))
+        where = ", ".join(e.cite() for e in self.evidence)
         mark = " [contested]" if self.contested else ""
         return f"{kg.label(self.subject)} –{self.predicate}→ {kg.label(self.object)} ({where}){mark}"
 
@@ -127,7 +127,10 @@ class Metapath:
 def hop(kg: KnowledgeGraph, subject: URIRef, obj: URIRef, predicate: str) -> Hop:
     """Return the hop for an edge of the networkx view (its evidence and contested flag)."""
     data = kg.nx.edges[subject, obj, predicate]
-    evidence = tuple(Evidence(source, line) for source, line in data["evidence"])
+    hedged = set(data["hedged"])
+    evidence = tuple(
+        Evidence(source, line, hedged=(source, line) in hedged) for source, line in data["evidence"]
+    )
     return Hop(subject, predicate, obj, evidence, bool(data["contested"]))
 
 
@@ -187,7 +190,7 @@ def rank(
     for answer, chains in paths.items():
         if not chains:
             continue
-        chains.sort(key=lambda p: (len(p), -_support(p), [_key(kg, h) for h in p]))
+        chains.sort(key=lambda p: (len(p), -_support(p), not _asserted(p), [_key(kg, h) for h in p]))
         support = max(_support(p) for p in chains)
         score = round(1 / best[answer] + 0.01 * support, 3)
         results.append(
@@ -201,8 +204,14 @@ def rank(
                 _urgency(kg, answer),
             )
         )
-    results.sort(key=lambda r: (-r.score, r.label.lower(), str(r.iri)))
+    # at equal score, an answer whose best path every source line hedges comes after one asserted
+    results.sort(key=lambda r: (-r.score, not _asserted(r.paths[0]), r.label.lower(), str(r.iri)))
     return results
+
+
+def _asserted(hops: tuple[Hop, ...]) -> bool:
+    """Tell whether every hop of a path has a line that asserts it (none only hedges)."""
+    return all(any(not e.hedged for e in h.evidence) for h in hops)
 
 
 def _support(hops: tuple[Hop, ...]) -> int:

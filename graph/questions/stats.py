@@ -33,6 +33,7 @@ def stats(kg: KnowledgeGraph) -> dict[str, object]:
             count = kg.evidence.support((subject, BSO[name], obj))
             support["3+" if count >= 3 else str(count)] += 1
     per_source = Counter(e.source for _, evidence in kg.evidence for e in evidence)
+    hedged = Counter(e.source for _, evidence in kg.evidence for e in evidence if e.hedged)
     return {
         "triples": len(rdf),
         "entities": len(kg.index.types),
@@ -41,6 +42,8 @@ def stats(kg: KnowledgeGraph) -> dict[str, object]:
         "relations_per_property": {name: per_property[name] for name in RELATIONS if per_property[name]},
         "evidence": len(kg.evidence),
         "evidence_per_source": dict(sorted(per_source.items())),
+        "hedged_evidence": sum(hedged.values()),
+        "hedged_per_source": dict(sorted(hedged.items())),
         "relations_by_support": {key: support[key] for key in ("0", "1", "2", "3+") if support[key]},
         "disagreements": sum(1 for _ in rdf.subjects(RDF.type, BSO.Disagreement)),
     }

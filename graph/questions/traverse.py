@@ -23,6 +23,7 @@ from rdflib import URIRef
 
 from graph.core.errors import GraphError, UnknownEntity, WrongKind
 from graph.core.model import KnowledgeGraph
+from graph.core.vocab import NEGATIVE_RELATIONS
 from graph.questions.metapaths import (
     AGAINST_PATHS,
     CAUSE_PATHS,
@@ -121,14 +122,19 @@ def treatments_for(kg: KnowledgeGraph, cause: URIRef | str) -> list[Ranked]:
     ['stress management']
     """
     iri = _of_kind(kg, cause, ("Cause", "Condition", "Symptom"), "treatments")
-    denied = {(u, v) for u, v, key in kg.nx.edges(keys=True) if kg.nx.edges[u, v, key]["negative"]}
     found = (
         (m, answer, hops)
         for m in TREATMENT_PATHS
         for answer, hops in walk(kg, iri, m)
-        if not any((answer, node) in denied for h in hops for node in (h.subject, h.object))
+        if not any(_denied(kg, answer, node) for h in hops for node in (h.subject, h.object))
     )
     return rank(kg, found, exclude=(iri,))
+
+
+def _denied(kg: KnowledgeGraph, answer: URIRef, node: URIRef) -> bool:
+    """Tell whether a source makes a negative claim from ``answer`` to ``node`` (looked up, not scanned)."""
+    keys = kg.nx.get_edge_data(answer, node) or {}
+    return any(key in NEGATIVE_RELATIONS for key in keys)
 
 
 def advised_against(kg: KnowledgeGraph, target: URIRef | str) -> list[Ranked]:
@@ -251,7 +257,7 @@ def spreads_to(kg: KnowledgeGraph, entity_: URIRef | str | None = None) -> list[
     """Find the body regions a symptom or condition spreads to (all of them when none is given).
 
     >>> [r.label for r in spreads_to(kg, "back spasm")]
-    ['hip', 'leg']
+    ['hip', 'leg', 'arm', 'buttock', 'shoulder']
     """
     if entity_ is not None:
         return _ask(kg, entity(kg, entity_), SPREAD_PATHS)

@@ -22,9 +22,10 @@ Nodes
 
 Edges
     Keyed by the predicate's local name (``"treats"``), with attributes ``predicate``
-    (str), ``evidence`` (sorted list of ``(source, line)``), ``support`` (number of
-    distinct sources), ``negative`` (a negative claim such as ``notRecommendedFor``)
-    and ``contested`` (some evidence of the triple is a claim of a ``bso:Disagreement``).
+    (str), ``evidence`` (sorted list of ``(source, line)``), ``hedged`` (the ones whose
+    line hedges the claim), ``support`` (number of distinct sources), ``asserted`` (some
+    line asserts it), ``negative`` (a negative claim such as ``notRecommendedFor``) and
+    ``contested`` (some evidence of the triple is a disputed claim of a ``bso:Disagreement``).
 """
 
 from __future__ import annotations
@@ -119,7 +120,9 @@ def _view(tables: Tables, index: LabelIndex, evidence: EvidenceIndex) -> nx.Mult
                     {
                         "predicate": name,
                         "evidence": sorted({(e.source, e.line) for e in cites}),
+                        "hedged": sorted({(e.source, e.line) for e in cites if e.hedged}),
                         "support": len({e.source for e in cites}),
+                        "asserted": any(not e.hedged for e in cites),
                         "negative": negative,
                         "contested": any(e.iri in contested for e in cites),
                     },

@@ -29,6 +29,7 @@ _DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 _IDENTIFIER = "http://purl.org/dc/terms/identifier"
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _LINE, _RANK, _CLAIM, _URGENCY = (ONTOLOGY + name for name in ("line", "rank", "claim", "urgency"))
+_STRENGTH, _CONTEXT, _HEDGED = ONTOLOGY + "claimStrength", ONTOLOGY + "contextLine", ONTOLOGY + "Hedged"
 _SOURCE, _DISAGREEMENT = ONTOLOGY + "Source", ONTOLOGY + "Disagreement"
 _CLASSES = {ONTOLOGY + name: name for name in CLASS_NAMES}
 _NAMES = {str(predicate): weight for predicate, weight in NAME_WEIGHTS}
@@ -104,8 +105,10 @@ class Tables:
                     relations[_EDGES[predicate]].add((subject, obj.value))
             elif predicate in _NAMES:
                 names[subject][predicate].add(obj.value)
-            elif predicate in (_SUBJECT, _PREDICATE, _OBJECT, _DERIVED, _LINE):
+            elif predicate in (_SUBJECT, _PREDICATE, _OBJECT, _DERIVED, _LINE, _STRENGTH):
                 parts[subject][predicate] = obj
+            elif predicate == _CONTEXT:
+                parts[subject].setdefault(_CONTEXT, []).append(_as_int(obj.value, 0))
             elif predicate == _IDENTIFIER:
                 self.identifiers[subject] = obj.value
             elif predicate == _CLAIM:
@@ -132,7 +135,10 @@ class Tables:
             source = part.get(_DERIVED)
             label = ids.get(source.value, source.value) if source is not None else "?"
             key = (to_rdflib(subject), to_rdflib(predicate), to_rdflib(obj))
-            found[key].append(Evidence(label, _as_int(line.value, 0), node))
+            strength = part.get(_STRENGTH)
+            hedged = strength is not None and strength.value == _HEDGED
+            context = tuple(sorted(part.get(_CONTEXT, ())))
+            found[key].append(Evidence(label, _as_int(line.value, 0), node, hedged, context))
         return EvidenceIndex(found)
 
     def index(self) -> LabelIndex:
