@@ -32,6 +32,7 @@ from graph.core.errors import GraphError
 from graph.core.files import atomic_write
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import CLASS_NAMES
+from graph.present.layout import LABEL_PX, MINOR_PX, place
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -69,7 +70,11 @@ _NEGATIVE_COLOUR = "#c0392b"
 _CONTESTED_COLOUR = "#e67e22"
 _EDGE_COLOUR = "#8a8f98"
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
-_SEED = 7
+#: The order of the classes around the hub of the full page (related classes side by side).
+SECTORS = (
+    "Cause", "RiskGroup", "Condition", "BodyRegion", "Symptom", "RedFlag",
+    "HealthcareProvider", "Treatment", "Medication", "DrugClass", "SideEffect", "Prevention",
+)  # fmt: skip
 
 
 class TooManyNodes(GraphError):
@@ -320,48 +325,27 @@ def _edge_title(kg: KnowledgeGraph, subject: URIRef, obj: URIRef, data: dict[str
     return "\n".join(rows)
 
 
-def _layout(view: nx.MultiDiGraph[URIRef], order: list[URIRef]) -> dict[URIRef, tuple[int, int]]:
-    """Seeded positions in pixels: the same graph gives the same numbers."""
-    import networkx as nx  # imported when a page is drawn: `import graph` stays light
-
-    simple: nx.Graph[URIRef] = nx.Graph()
-    simple.add_nodes_from(order)
-    simple.add_edges_from(sorted({(u, v) for u, v in view.edges() if u != v}, key=str))
-    if len(order) == 0:
-        return {}
-    if len(order) == 1:
-        return {order[0]: (0, 0)}
-    # ForceAtlas2 needs numpy only (networkx's spring layout needs scipy past 500 nodes) and,
-    # seeded, gives the same positions for the same graph; it keeps hubs' neighbourhoods apart.
-    # Each iteration costs O(n²): past the default cap, fewer of them (2000 nodes: about 20 s).
-    rounds = 300 if len(order) <= 500 else 100
-    raw = nx.rescale_layout_dict(
-        nx.forceatlas2_layout(simple, seed=_SEED, max_iter=rounds, scaling_ratio=4.0)
-    )
-    scale = 90.0 * math.sqrt(len(order))
-    return {node: (round(float(x) * scale), round(float(y) * scale)) for node, (x, y) in raw.items()}
-
-
 def _page(kg: KnowledgeGraph, view: nx.MultiDiGraph[URIRef], *, title: str, focus: str | None) -> str:
     from pyvis.network import Network  # pyvis imports IPython: load it only when drawing
 
     order = sorted(view.nodes, key=str)
-    positions = _layout(view, order)
     ids = {node: f"n{number}" for number, node in enumerate(order)}
     present: dict[str, int] = defaultdict(int)
+    primary: dict[URIRef, str] = {}
+    sizes: dict[URIRef, float] = {}
     nodes = []
     for node in order:
         data = dict(view.nodes[node])
         types = tuple(data.get("types", ())) or kg.types(node)
         data["types"] = types
-        primary = _primary(types)
+        primary[node] = _primary(types)
         for name in types or ("Entity",):
             present[name] += 1
-        colour, shape = CLASS_STYLES.get(primary, _OTHER)
+        colour, shape = CLASS_STYLES.get(primary[node], _OTHER)
         degree = int(kg.nx.degree(node))
         label = str(data.get("label") or kg.label(node))
         names = [label, *map(str, data.get("synonyms", ()))]
-        x, y = positions[node]
+        sizes[node] = round(min(7 + 3 * math.sqrt(degree), 30), 1)
         nodes.append(
             {
                 "id": ids[node],
@@ -369,15 +353,19 @@ def _page(kg: KnowledgeGraph, view: nx.MultiDiGraph[URIRef], *, title: str, focu
                 "title": _node_title(kg, node, data, degree),
                 "shape": shape,
                 "color": {"background": colour, "border": "#2b2b2b", "highlight": {"background": colour}},
-                "size": round(min(10 + 4 * math.sqrt(degree), 45), 1),
-                "x": x,
-                "y": y,
+                "size": sizes[node],
                 "classes": list(types) or ["Entity"],
-                "primary": primary,
+                "primary": primary[node],
                 "names": [name.lower() for name in names],
                 "iri": "bs:" + str(node).rsplit("/", 1)[-1],
             }
         )
+    layouts, levels = _layouts(
+        view, ids, {n: str(m["label"]) for n, m in zip(order, nodes, strict=True)}, sizes, primary
+    )
+    for record in nodes:  # drawn first as at the lowest support level
+        x, y, legible = layouts[0][str(record["id"])]
+        record.update(x=x, y=y, font={"size": LABEL_PX if legible else MINOR_PX})
     edges: list[dict[str, Any]] = []
     pairs: dict[frozenset[URIRef], int] = defaultdict(int)
     for subject, obj, key, data in sorted(
@@ -429,13 +417,52 @@ def _page(kg: KnowledgeGraph, view: nx.MultiDiGraph[URIRef], *, title: str, focu
     net.templateEnv.globals.update(
         legend=legend,
         focus=focus,
-        max_support=max([int(e["support"]) for e in edges], default=1),
+        max_support=len(levels),
+        layouts=layouts,
+        levels=levels,
+        label_px=LABEL_PX,
         vis_js=_vis_js(),
         vis_css=_vis_css(),
         shape_svg=_shape_svg,
     )
     page: str = net.generate_html()
     return _with_script_hashes(page)
+
+
+def _layouts(
+    view: nx.MultiDiGraph[URIRef],
+    ids: dict[URIRef, str],
+    labels: dict[URIRef, str],
+    sizes: dict[URIRef, float],
+    primary: dict[URIRef, str],
+) -> tuple[list[dict[str, tuple[int, int, int]]], list[int]]:
+    """Lay the page out once for each minimum support the slider offers (1 to the largest support).
+
+    Returns the distinct layouts (node id: x, y, 1 when its label is legible at first sight) and,
+    for each support level from 1, the index of its layout. A level keeps the nodes the page's
+    filter keeps: every node at level 1, past it only the nodes of a relation stated that often.
+    """
+    import networkx as nx  # imported when a page is drawn: `import graph` stays light
+
+    top = max((int(d.get("support", 1)) for _, _, d in view.edges(data=True)), default=1)
+    layouts: list[dict[str, tuple[int, int, int]]] = []
+    levels: list[int] = []
+    seen: dict[tuple[frozenset[URIRef], frozenset[tuple[URIRef, URIRef]]], int] = {}
+    for level in range(1, top + 1):
+        links = {(u, v) for u, v, d in view.edges(data=True) if int(d.get("support", 1)) >= level}
+        kept = set(view.nodes) if level == 1 else {n for link in links for n in link}
+        key = (frozenset(kept), frozenset(links))
+        if key not in seen:
+            simple: nx.Graph[URIRef] = nx.Graph()
+            simple.add_nodes_from(sorted(kept, key=str))
+            simple.add_edges_from(sorted(links, key=str))
+            placed = place(simple, labels=labels, sizes=sizes, groups=primary, sectors=SECTORS)
+            seen[key] = len(layouts)
+            layouts.append(
+                {ids[n]: (x, y, int(n in placed.labelled)) for n, (x, y) in sorted(placed.positions.items())}
+            )
+        levels.append(seen[key])
+    return layouts, levels
 
 
 def _with_script_hashes(page: str) -> str:
@@ -474,10 +501,18 @@ def _shape_svg(shape: str, colour: str) -> Markup:
 _OPTIONS: dict[str, Any] = {
     "physics": {"enabled": False},
     "interaction": {"hover": True, "tooltipDelay": 120, "multiselect": False, "navigationButtons": False},
-    "nodes": {"borderWidth": 1, "font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}},
+    # A label is drawn once its size on screen reaches 9 px (vis-network: drawThreshold - 1), so
+    # the minor node labels and the relation names appear as the reader zooms in.
+    "nodes": {
+        "borderWidth": 1,
+        "font": {"size": LABEL_PX, "face": "arial", "strokeWidth": 3, "strokeColor": "#ffffff"},
+        "scaling": {"label": {"drawThreshold": 10}},
+    },
     "edges": {
         "arrows": {"to": {"enabled": True, "scaleFactor": 0.55}},
-        "font": {"size": 10, "color": "#555555", "strokeWidth": 3, "align": "middle"},
+        "font": {"size": MINOR_PX, "face": "arial", "color": "#555555", "strokeWidth": 3, "align": "middle"},
+        "scaling": {"label": {"drawThreshold": 10}},
+        "color": {"opacity": 0.75},
         "smooth": {"enabled": False},
         "selectionWidth": 1.5,
     },
