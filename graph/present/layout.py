@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["CANVAS", "LABEL_PX", "MINOR_PX", "Placement", "label_width", "place"]
+__all__ = ["CANVAS", "LABEL_PX", "MINOR_PX", "Placement", "by_support", "label_width", "place"]
 
 N = TypeVar("N", bound=Hashable)
 
@@ -65,7 +65,7 @@ def label_width(text: str, size: float) -> float:
     """Return the width in pixels of ``text`` drawn in Arial at ``size`` pixels (a slight overestimate).
 
     >>> round(label_width("back spasm", 14))
-    77
+    78
     """
     return 1.04 * size * sum(_WIDTHS.get(ch, 640) for ch in text) / 1000
 
@@ -105,6 +105,43 @@ def place(
     order = sorted(nodes, key=lambda n: (-graph.degree(n), labels[n].casefold(), str(n)))
     positions = _separate(_fit(unit, labels, sizes), order, labels, sizes, fixed=hub)
     return Placement(positions, frozenset(_legible(order, positions, labels, sizes)))
+
+
+def by_support(
+    view: nx.MultiDiGraph[N],
+    ids: Mapping[N, str],
+    labels: Mapping[N, str],
+    sizes: Mapping[N, float],
+    groups: Mapping[N, str],
+    sectors: Sequence[str],
+) -> tuple[list[dict[str, tuple[int, int, int]]], list[int]]:
+    """Lay the page out once for each minimum support the slider offers (1 to the largest support).
+
+    Returns the distinct layouts (node id: x, y, 1 when its label is legible at first sight) and,
+    for each support level from 1, the index of its layout. A level keeps the nodes the page's
+    filter keeps: every node at level 1, past it only the nodes of a relation stated that often.
+    """
+    import networkx as nx
+
+    top = max((int(d.get("support", 1)) for _, _, d in view.edges(data=True)), default=1)
+    layouts: list[dict[str, tuple[int, int, int]]] = []
+    levels: list[int] = []
+    seen: dict[tuple[frozenset[N], frozenset[tuple[N, N]]], int] = {}
+    for level in range(1, top + 1):
+        links = {(u, v) for u, v, d in view.edges(data=True) if int(d.get("support", 1)) >= level}
+        kept = set(view.nodes) if level == 1 else {n for link in links for n in link}
+        key = (frozenset(kept), frozenset(links))
+        if key not in seen:
+            simple: nx.Graph[N] = nx.Graph()
+            simple.add_nodes_from(sorted(kept, key=str))
+            simple.add_edges_from(sorted(links, key=str))
+            placed = place(simple, labels=labels, sizes=sizes, groups=groups, sectors=sectors)
+            seen[key] = len(layouts)
+            layouts.append(
+                {ids[n]: (x, y, int(n in placed.labelled)) for n, (x, y) in sorted(placed.positions.items())}
+            )
+        levels.append(seen[key])
+    return layouts, levels
 
 
 def _radial(
