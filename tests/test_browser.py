@@ -3,14 +3,17 @@
 Uses Debian's ``/usr/bin/chromium`` (or ``$BSKG_CHROMIUM``) through Playwright's Python package;
 no browser is downloaded. Without Chromium these tests skip with the reason, unless
 ``BSKG_REQUIRE_BROWSER=1`` (set by ``.ci/run``), which turns the skip into a failure.
-Screenshots go to ``test-artifacts/``.
+Screenshots go to ``test-artifacts/``; those of the bundled graph to ``docs/`` (the README's).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterator
+from itertools import combinations
+from math import dist
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("BSKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
+DOCS = REPO / "docs"  # the README's screenshots of the bundled graph come from these tests
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -101,11 +105,30 @@ class Tab:
     def details(self) -> str:
         return str(self.page.text_content("#details-text"))
 
-    def shot(self, name: str) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.mouse.move(1, 1)  # no tooltip in the picture
+    def shot(self, name: str, folder: Path = ARTIFACTS) -> None:
+        folder.mkdir(exist_ok=True)
+        box = self.page.locator("#mynetwork").bounding_box()
+        self.page.mouse.move(box["x"] + 2, box["y"] + 2)  # an empty corner: no tooltip in the picture
         self.page.wait_for_timeout(150)
-        self.page.screenshot(path=str(ARTIFACTS / name))
+        self.page.screenshot(path=str(folder / name))
+
+    def legend(self) -> dict[str, int]:
+        counts = self.js(
+            "Array.from(document.querySelectorAll('#legend li'))"
+            ".map(li => [li.dataset.class, li.querySelector('.count').textContent])"
+        )
+        return {name: int(count) for name, count in counts if int(count)}
+
+    def labels(self) -> list[dict[str, Any]]:
+        return [label for label in self.js("bskg.labels()") if label["shown"]]
+
+    def positions(self) -> dict[str, tuple[float, float]]:
+        spots = self.js(
+            "(() => { const p = bskg.network.getPositions(); const out = {};"
+            " for (const id in p) { const d = bskg.network.canvasToDOM(p[id]); out[id] = [d.x, d.y]; }"
+            " return out; })()"
+        )
+        return {key: (x, y) for key, (x, y) in spots.items()}
 
 
 @pytest.fixture
@@ -116,6 +139,22 @@ def tab(browser: Any) -> Iterator[Tab]:
     context.close()
     assert opened.errors == [], "console errors"
     assert opened.blocked == [], "the page asked for the network"
+
+
+def classes(kg: KnowledgeGraph, **options: Any) -> dict[str, int]:
+    """How many drawn nodes of each class the legend should count."""
+    view = display_graph(kg, **options)
+    return dict(Counter(name for node in view for name in view.nodes[node]["types"]))
+
+
+def overlapping(labels: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Pairs of labels whose boxes on screen overlap (by more than a pixel)."""
+    return [
+        (a["text"], b["text"])
+        for a, b in combinations(labels, 2)
+        if a["left"] < b["left"] + b["width"] - 1 and b["left"] < a["left"] + a["width"] - 1
+        and a["top"] < b["top"] + b["height"] - 1 and b["top"] < a["top"] + a["height"] - 1
+    ]  # fmt: skip
 
 
 def expected(kg: KnowledgeGraph, **options: Any) -> tuple[int, int]:
@@ -140,18 +179,49 @@ def test_full_graph_renders_every_node_and_edge(tab: Tab, mini: KnowledgeGraph, 
 
 
 def test_bundled_graph_full_and_focus(tab: Tab, kg: KnowledgeGraph, tmp_path: Path) -> None:
+    """The full page is readable at first sight: what docs/html-graph.png shows."""
     if kg.nx.number_of_nodes() < 20:
         pytest.skip("the bundled graph has not landed yet")
     page = tmp_path / "graph.html"
     render_html(kg, page)
     tab.open(page)
     assert tab.counts() == (kg.nx.number_of_nodes(), kg.nx.number_of_edges())
-    tab.shot("graph-full.png")
+    labels = tab.labels()
+    assert len(labels) >= 35 and min(label["px"] for label in labels) >= 12  # legible without zooming
+    assert overlapping(labels) == []
+    assert {"back spasm", "inflammation", "muscle strain", "doctor"} <= {label["text"] for label in labels}
+    spots = tab.positions()
+    assert min(dist(a, b) for a, b in combinations(spots.values(), 2)) >= 12  # no pile around the hub
+    hub = spots[tab.node_id("back spasm")]
+    near = sorted(dist(hub, spot) for spot in spots.values())[1:]
+    assert near[0] >= 40 and near[len(near) // 10] >= 120  # its neighbours spread, not stacked on it
+    tab.shot("html-graph.png", DOCS)
     tab.point_at("acetaminophen", click=True)
     assert "Tylenol" in tab.details()
     tab.page.click("#focus-button")
     assert tab.counts() == expected(kg, focus="acetaminophen", depth=1)
-    tab.shot("graph-focus.png")
+    assert overlapping(tab.labels()) == [] and len(tab.labels()) == tab.counts()[0]
+    tab.shot("html-focus.png", DOCS)
+
+
+def test_support_filter_updates_counts_and_layout(tab: Tab, kg: KnowledgeGraph, tmp_path: Path) -> None:
+    page = tmp_path / "graph.html"
+    render_html(kg, page)
+    tab.open(page)
+    assert tab.legend() == classes(kg)
+    before = tab.js("bskg.network.getPositions()")
+    tab.page.fill("#min-support", "3")
+    assert tab.counts() == expected(kg, min_support=3)
+    assert tab.legend() == classes(kg, min_support=3) != classes(kg)
+    after = tab.js("bskg.network.getPositions()")
+    assert sum(before[key] != after[key] for key in after) > len(after) // 2  # laid out anew
+    labels = tab.labels()
+    assert overlapping(labels) == [] and len(labels) == tab.counts()[0]  # fewer nodes: all named
+    tab.page.uncheck('#legend input[data-class="Cause"]')
+    assert tab.legend()["Cause"] == classes(kg, min_support=3)["Cause"]  # what the box hides
+    tab.page.fill("#min-support", "1")
+    tab.page.check('#legend input[data-class="Cause"]')
+    assert tab.legend() == classes(kg) and tab.js("bskg.network.getPositions()") == before
 
 
 def test_legend_hides_and_shows_a_class(tab: Tab, mini: KnowledgeGraph, mini_file: Path) -> None:
@@ -208,6 +278,7 @@ def test_focus_mode_and_minimum_support(tab: Tab, mini: KnowledgeGraph, mini_fil
     assert tab.counts() == (14, 14)
     tab.page.fill("#min-support", "2")  # a range input: sets the value and fires "input"
     assert tab.counts() == expected(mini, min_support=2) == (2, 1)
+    assert tab.legend() == classes(mini, min_support=2) == {"Cause": 1, "Condition": 1}
 
 
 def test_hostile_labels_do_not_run(tab: Tab, tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ import hashlib
 import html
 import json
 import re
+from itertools import combinations
+from math import dist
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from graph.core.errors import GraphError, UnknownEntity
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import BS
 from graph.present.draw import TooManyNodes, display_graph, render_html, show_html
+from graph.present.layout import CANVAS, LABEL_PX, MINOR_PX, label_width, place
 
 from .conftest import DATA, MINI
 
@@ -271,3 +274,48 @@ def test_same_bytes_across_processes(tmp_path: Path) -> None:
         subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
         pages.append(out.read_bytes())
     assert pages[0] == pages[1]
+
+
+def test_one_layout_per_support_level(kg: KnowledgeGraph) -> None:
+    """The slider's levels: each layout places exactly the nodes the filter keeps, on the canvas."""
+    page = render_html(kg)
+    nodes, _ = payload(page)
+    layouts = json.loads(re.search(r"^  var LAYOUTS = (.*);$", page, flags=re.MULTILINE).group(1))  # type: ignore[union-attr]
+    levels = json.loads(re.search(r"^  var LEVELS = (.*);$", page, flags=re.MULTILINE).group(1))  # type: ignore[union-attr]
+    ids = {node["label"]: node["id"] for node in nodes}
+    assert len(levels) == max(int(d["support"]) for _, _, d in kg.nx.edges(data=True))
+    for level, index in enumerate(levels, start=1):
+        kept = {ids[kg.label(n)] for n in display_graph(kg, min_support=level)}
+        assert set(layouts[index]) == kept
+        assert all(abs(x) <= CANVAS[0] / 2 and abs(y) <= CANVAS[1] / 2 for x, y, _ in layouts[index].values())
+    first = layouts[levels[0]]
+    assert {node["id"]: (node["x"], node["y"]) for node in nodes} == {
+        k: (x, y) for k, (x, y, _) in first.items()
+    }
+    legible = [node for node in nodes if node["font"]["size"] == LABEL_PX]
+    assert 35 <= len(legible) < len(nodes) and all(
+        node["font"]["size"] == MINOR_PX for node in nodes if node not in legible
+    )
+
+
+def test_placement_spreads_a_hub_and_keeps_shown_labels_apart() -> None:
+    import networkx as nx
+
+    star: nx.Graph[str] = nx.star_graph(60)
+    star = nx.relabel_nodes(star, {n: f"entity number {n}" for n in star})
+    labels = {n: n for n in star}
+    placed = place(
+        star, labels=labels, sizes=dict.fromkeys(star, 10.0), groups=dict.fromkeys(star, "X"), sectors=[]
+    )
+    spots = list(placed.positions.values())
+    assert placed.positions["entity number 0"] == (0, 0)
+    assert min(dist(a, b) for a, b in combinations(spots, 2)) >= 20
+    boxes = [
+        (x - label_width(n, LABEL_PX) / 2, y, x + label_width(n, LABEL_PX) / 2, y + 30)
+        for n, (x, y) in placed.positions.items()
+        if n in placed.labelled
+    ]
+    assert len(boxes) >= 15
+    assert not any(
+        a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3] for a, b in combinations(boxes, 2)
+    )

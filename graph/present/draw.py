@@ -13,25 +13,23 @@ Every text from the data reaches the page as JSON data and is shown as text (can
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup
 from rdflib import URIRef
 
 from graph.core.errors import GraphError
 from graph.core.files import atomic_write
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import CLASS_NAMES
+from graph.present.layout import LABEL_PX, MINOR_PX, by_support
+from graph.present.tooltips import edge_title, humane, node_title
+from graph.present.vis import OPTIONS, shape_svg, vis_css, vis_js, with_script_hashes
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -69,7 +67,11 @@ _NEGATIVE_COLOUR = "#c0392b"
 _CONTESTED_COLOUR = "#e67e22"
 _EDGE_COLOUR = "#8a8f98"
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
-_SEED = 7
+#: The order of the classes around the hub of the full page (related classes side by side).
+SECTORS = (
+    "Cause", "RiskGroup", "Condition", "BodyRegion", "Symptom", "RedFlag",
+    "HealthcareProvider", "Treatment", "Medication", "DrugClass", "SideEffect", "Prevention",
+)  # fmt: skip
 
 
 class TooManyNodes(GraphError):
@@ -247,137 +249,47 @@ def _primary(types: Sequence[str]) -> str:
     return types[0] if types else "Entity"
 
 
-def _humane(predicate: str) -> str:
-    """``notRecommendedFor`` → ``not recommended for``."""
-    words = "".join(f" {ch.lower()}" if ch.isupper() else ch for ch in predicate)
-    return words.strip()
-
-
-def _cites(evidence: Iterable[Sequence[Any]], limit: int = 12) -> str:
-    """``000: lines 2, 4 · 001: line 3`` for (source, line) pairs, at most ``limit`` sources."""
-    lines: dict[str, set[int]] = defaultdict(set)
-    for source, line, *_ in evidence:
-        lines[str(source)].add(int(line))
-    parts = []
-    for source in sorted(lines)[:limit]:
-        numbers = sorted(lines[source])
-        parts.append(f"{source}: line{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}")
-    return " · ".join(parts) if parts else "none recorded"
-
-
-def _evidence_pairs(items: Iterable[Any]) -> list[tuple[str, int]]:
-    pairs = []
-    for item in items:
-        if isinstance(item, dict):
-            pairs.append((str(item["source"]), int(item["line"])))
-        elif hasattr(item, "source"):
-            pairs.append((str(item.source), int(item.line)))
-        else:
-            pairs.append((str(item[0]), int(item[1])))
-    return pairs
-
-
-def _node_title(kg: KnowledgeGraph, node: URIRef, data: dict[str, Any], degree: int) -> str:
-    full = kg.nx
-    rows = [str(data.get("label") or kg.label(node))]
-    rows.append(f"class: {', '.join(data.get('types', ())) or 'none'}")
-    if data.get("synonyms"):
-        rows.append(f"also called: {', '.join(data['synonyms'])}")
-    rows.append(f"connections: {degree}")
-    cited: list[tuple[str, int]] = []
-    for item in data.get("urgency", ()):
-        pairs = _evidence_pairs(item.get("evidence", ()))
-        cited += pairs
-        level = _humane(str(item.get("level", ""))).lower()
-        rows.append(f"urgency: {item.get('label') or level} ({_cites(pairs)})")
-    for name, values in sorted(dict(data.get("guidance", {})).items()):
-        for value in values:
-            pairs = _evidence_pairs(value.get("evidence", ()))
-            cited += pairs
-            rows.append(f"{_humane(name)}: {value.get('value')} ({_cites(pairs)})")
-    for _, _, edge in full.in_edges(node, data=True):
-        cited += _evidence_pairs(edge.get("evidence", ()))
-    for _, _, edge in full.out_edges(node, data=True):
-        cited += _evidence_pairs(edge.get("evidence", ()))
-    rows.append(f"evidence (source: line): {_cites(cited)}")
-    return "\n".join(rows)
-
-
-def _edge_title(kg: KnowledgeGraph, subject: URIRef, obj: URIRef, data: dict[str, Any]) -> str:
-    predicate = str(data.get("predicate", ""))
-    pairs = _evidence_pairs(data.get("evidence", ()))
-    support = int(data.get("support", len({s for s, _ in pairs})))
-    rows = [
-        f"{kg.label(subject)} → {_humane(predicate)} → {kg.label(obj)}",
-        f"property: {predicate}",
-        f"stated by {support} source{'s' if support != 1 else ''}",
-        f"evidence (source: line): {_cites(pairs)}",
-    ]
-    if data.get("negative"):
-        rows.append("a negative claim: the sources say this is NOT so")
-    if data.get("contested"):
-        rows.append("contested: the sources disagree (see `bskg conflicts`)")
-    return "\n".join(rows)
-
-
-def _layout(view: nx.MultiDiGraph[URIRef], order: list[URIRef]) -> dict[URIRef, tuple[int, int]]:
-    """Seeded positions in pixels: the same graph gives the same numbers."""
-    import networkx as nx  # imported when a page is drawn: `import graph` stays light
-
-    simple: nx.Graph[URIRef] = nx.Graph()
-    simple.add_nodes_from(order)
-    simple.add_edges_from(sorted({(u, v) for u, v in view.edges() if u != v}, key=str))
-    if len(order) == 0:
-        return {}
-    if len(order) == 1:
-        return {order[0]: (0, 0)}
-    # ForceAtlas2 needs numpy only (networkx's spring layout needs scipy past 500 nodes) and,
-    # seeded, gives the same positions for the same graph; it keeps hubs' neighbourhoods apart.
-    # Each iteration costs O(n²): past the default cap, fewer of them (2000 nodes: about 20 s).
-    rounds = 300 if len(order) <= 500 else 100
-    raw = nx.rescale_layout_dict(
-        nx.forceatlas2_layout(simple, seed=_SEED, max_iter=rounds, scaling_ratio=4.0)
-    )
-    scale = 90.0 * math.sqrt(len(order))
-    return {node: (round(float(x) * scale), round(float(y) * scale)) for node, (x, y) in raw.items()}
-
-
 def _page(kg: KnowledgeGraph, view: nx.MultiDiGraph[URIRef], *, title: str, focus: str | None) -> str:
     from pyvis.network import Network  # pyvis imports IPython: load it only when drawing
 
     order = sorted(view.nodes, key=str)
-    positions = _layout(view, order)
     ids = {node: f"n{number}" for number, node in enumerate(order)}
     present: dict[str, int] = defaultdict(int)
+    primary: dict[URIRef, str] = {}
+    sizes: dict[URIRef, float] = {}
     nodes = []
     for node in order:
         data = dict(view.nodes[node])
         types = tuple(data.get("types", ())) or kg.types(node)
         data["types"] = types
-        primary = _primary(types)
+        primary[node] = _primary(types)
         for name in types or ("Entity",):
             present[name] += 1
-        colour, shape = CLASS_STYLES.get(primary, _OTHER)
+        colour, shape = CLASS_STYLES.get(primary[node], _OTHER)
         degree = int(kg.nx.degree(node))
         label = str(data.get("label") or kg.label(node))
         names = [label, *map(str, data.get("synonyms", ()))]
-        x, y = positions[node]
+        sizes[node] = round(min(7 + 3 * math.sqrt(degree), 30), 1)
         nodes.append(
             {
                 "id": ids[node],
                 "label": label,
-                "title": _node_title(kg, node, data, degree),
+                "title": node_title(kg, node, data, degree),
                 "shape": shape,
                 "color": {"background": colour, "border": "#2b2b2b", "highlight": {"background": colour}},
-                "size": round(min(10 + 4 * math.sqrt(degree), 45), 1),
-                "x": x,
-                "y": y,
+                "size": sizes[node],
                 "classes": list(types) or ["Entity"],
-                "primary": primary,
+                "primary": primary[node],
                 "names": [name.lower() for name in names],
                 "iri": "bs:" + str(node).rsplit("/", 1)[-1],
             }
         )
+    layouts, levels = by_support(
+        view, ids, {n: str(m["label"]) for n, m in zip(order, nodes, strict=True)}, sizes, primary, SECTORS
+    )
+    for record in nodes:  # drawn first as at the lowest support level
+        x, y, legible = layouts[0][str(record["id"])]
+        record.update(x=x, y=y, font={"size": LABEL_PX if legible else MINOR_PX})
     edges: list[dict[str, Any]] = []
     pairs: dict[frozenset[URIRef], int] = defaultdict(int)
     for subject, obj, key, data in sorted(
@@ -394,8 +306,8 @@ def _page(kg: KnowledgeGraph, view: nx.MultiDiGraph[URIRef], *, title: str, focu
                 "id": f"e{len(edges)}",
                 "from": ids[subject],
                 "to": ids[obj],
-                "label": _humane(str(data.get("predicate", key))),
-                "title": _edge_title(kg, subject, obj, data),
+                "label": humane(str(data.get("predicate", key))),
+                "title": edge_title(kg, subject, obj, data),
                 "width": round(1 + 1.5 * (support - 1), 1),
                 "dashes": negative or contested,
                 "color": {"color": colour, "highlight": "#222222", "hover": "#222222"},
@@ -409,7 +321,7 @@ def _page(kg: KnowledgeGraph, view: nx.MultiDiGraph[URIRef], *, title: str, focu
     legend = [
         {
             "name": name,
-            "label": _humane(name),
+            "label": humane(name),
             "colour": CLASS_STYLES.get(name, _OTHER)[0],
             "shape": CLASS_STYLES.get(name, _OTHER)[1],
             "count": present[name],
@@ -419,7 +331,7 @@ def _page(kg: KnowledgeGraph, view: nx.MultiDiGraph[URIRef], *, title: str, focu
     ]
     net = Network(height="100%", width="100%", directed=True, heading=title, cdn_resources="in_line")
     net.nodes, net.edges = nodes, edges  # filled directly: add_node/add_edge scan the lists on every call
-    net.options = _OPTIONS
+    net.options = OPTIONS
     net.set_template_dir(str(_TEMPLATES) + "/", "graph.html")
     from jinja2 import Environment, FileSystemLoader
 
@@ -429,87 +341,13 @@ def _page(kg: KnowledgeGraph, view: nx.MultiDiGraph[URIRef], *, title: str, focu
     net.templateEnv.globals.update(
         legend=legend,
         focus=focus,
-        max_support=max([int(e["support"]) for e in edges], default=1),
-        vis_js=_vis_js(),
-        vis_css=_vis_css(),
-        shape_svg=_shape_svg,
+        max_support=len(levels),
+        layouts=layouts,
+        levels=levels,
+        label_px=LABEL_PX,
+        vis_js=vis_js(),
+        vis_css=vis_css(),
+        shape_svg=shape_svg,
     )
     page: str = net.generate_html()
-    return _with_script_hashes(page)
-
-
-def _with_script_hashes(page: str) -> str:
-    """Fill the page's Content-Security-Policy with the hashes of its own two scripts.
-
-    Only those scripts may run: no inline handler, no other script, nothing from the network.
-    """
-    scripts = re.findall(r"<script>(.*?)</script>", page, flags=re.DOTALL)
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii") + "'"
-        for body in scripts
-    )
-    return page.replace("__SCRIPT_HASHES__", hashes, 1)
-
-
-_SHAPES = {
-    "dot": '<circle cx="8" cy="8" r="6"/>',
-    "square": '<rect x="2" y="2" width="12" height="12"/>',
-    "diamond": '<polygon points="8,1 15,8 8,15 1,8"/>',
-    "triangle": '<polygon points="8,1.5 15,14 1,14"/>',
-    "triangleDown": '<polygon points="1,2 15,2 8,14.5"/>',
-    "hexagon": '<polygon points="4,1.5 12,1.5 15.5,8 12,14.5 4,14.5 0.5,8"/>',
-    "star": '<polygon points="8,0.5 10,5.8 15.5,6 11.2,9.4 12.7,15 8,11.8 3.3,15 4.8,9.4 0.5,6 6,5.8"/>',
-}
-
-
-def _shape_svg(shape: str, colour: str) -> Markup:
-    """Return a 16-pixel legend glyph of a vis-network shape (our constants only, escaped anyway)."""
-    body = _SHAPES.get(shape, _SHAPES["dot"])
-    return Markup(  # noqa: S704 - built from this module's constants, the colour escaped
-        f'<svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">'
-        f'<g fill="{html.escape(colour)}" stroke="#2b2b2b" stroke-width="1">{body}</g></svg>'
-    )
-
-
-_OPTIONS: dict[str, Any] = {
-    "physics": {"enabled": False},
-    "interaction": {"hover": True, "tooltipDelay": 120, "multiselect": False, "navigationButtons": False},
-    "nodes": {"borderWidth": 1, "font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}},
-    "edges": {
-        "arrows": {"to": {"enabled": True, "scaleFactor": 0.55}},
-        "font": {"size": 10, "color": "#555555", "strokeWidth": 3, "align": "middle"},
-        "smooth": {"enabled": False},
-        "selectionWidth": 1.5,
-    },
-}
-
-
-@lru_cache(maxsize=2)
-def _vis_file(name: str) -> str:
-    import pyvis
-
-    return (Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
-
-
-def _vis_js() -> str:
-    r"""Return vis-network as shipped in pyvis, with no http(s) address left in its text.
-
-    The library names addresses only in its licence header, in two messages and as the SVG
-    namespace name of ``document.createElementNS``. The first two lose their scheme (they are
-    text, never fetched). The namespace name must stay the same string at run time, so its colon
-    is written ``\u003a``, a JavaScript escape for the same character: nothing is fetched either way.
-    """
-    text = _vis_file("vis-network.min.js")
-    text = text.replace('"http://www.w3.org/2000/svg"', '"http\\u003a//www.w3.org/2000/svg"')
-    text = re.sub(r"https?://", "", text)
-    text = re.sub(r"//# sourceMappingURL=\S*", "", text)  # no map ships with it; nothing to look for
-    if re.search(r"https?:", text, flags=re.IGNORECASE) or "</script" in text.lower():
-        raise GraphError("the vis-network copy in pyvis names an address or '</script'; cannot inline it")
-    return text
-
-
-def _vis_css() -> str:
-    text = _vis_file("vis-network.css")
-    if "://" in text or "</style" in text.lower():
-        raise GraphError("the vis-network stylesheet in pyvis refers to an address; cannot inline it")
-    return text
+    return with_script_hashes(page)
