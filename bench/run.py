@@ -1,13 +1,14 @@
-"""Benchmarks of the store path against plain rdflib and plain pyoxigraph, measured in one run.
+"""Benchmarks of the one load path against plain rdflib and plain pyoxigraph, measured in one run.
 
 Usage::
 
-    python bench/run.py            # 10k, 100k and 1M triples, then the CLI (several minutes, ~1 GB)
+    python bench/run.py            # 10k, 100k and 1M triples, then the CLI (several minutes)
     python bench/run.py --quick    # 10k and 100k only
 
 Each measurement runs in its own process (so peak memory is that of the measurement alone) on a
-graph written by ``bench/generate.py``. Results go to ``bench/results.json`` and the table in
-``bench/README.md`` (between the ``<!-- results -->`` markers).
+graph written by ``bench/generate.py``. A full run writes ``bench/results.json`` and the tables
+between the ``<!-- results -->`` markers of ``bench/README.md``; a quick run writes
+``bench/results-quick.json`` and the ``<!-- quick -->`` section, leaving the full run's rows alone.
 """
 
 from __future__ import annotations
@@ -32,14 +33,39 @@ REPO = BENCH.parent
 OUT = BENCH / "out"
 PYTHON = sys.executable
 BSKG = str(Path(PYTHON).with_name("bskg"))
+#: Every named query with an entity parameter: (query, parameter, class of the entity bound).
 NAMED = (
-    ("treatments_for", "cause", "cause"),
-    ("causes", "condition", "condition"),
-    ("symptoms", "condition", "condition"),
-    ("mimics", "condition", "condition"),
-    ("red_flags", "condition", "condition"),
+    ("agreed_causes", "condition", "Condition"),
+    ("causes", "condition", "Condition"),
+    ("class_members", "drug_class", "DrugClass"),
+    ("conditions_with_symptom", "symptom", "Symptom"),
+    ("connected_treatments", "entity", "Cause"),
+    ("drug_class_details", "drug_class", "DrugClass"),
+    ("guidance", "entity", "Treatment"),
+    ("mimics", "condition", "Condition"),
+    ("negative_claims", "subject", "Treatment"),
+    ("preventions", "condition", "Condition"),
+    ("radiating_symptoms", "symptom", "Symptom"),
+    ("red_flags", "condition", "Condition"),
+    ("relations", "subject", "Cause"),
+    ("risk_groups", "condition", "Condition"),
+    ("side_effects", "drug", "Medication"),
+    ("symptoms", "condition", "Condition"),
+    ("treatments_for", "cause", "Cause"),
+    ("what_is", "entity", "Cause"),
 )
 RELATION_PREFIX = "https://w3id.org/backspasm-kg/ontology#"
+_PREFIXES = {
+    "bs": "https://w3id.org/backspasm-kg/id/",
+    "bso": RELATION_PREFIX,
+    "dcterms": "http://purl.org/dc/terms/",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
 
 
 def _peak_mb() -> float:
@@ -56,9 +82,21 @@ def _timed(function: Any, repeat: int = 1) -> tuple[float, Any]:
 
 
 def _files(folder: Path) -> list[Path]:
-    from graph.store.load import data_files
+    from graph.store.data import data_files
 
     return data_files(folder)
+
+
+def _entity_of(kg: Any, kind: str, near: Any) -> Any:
+    """Return an entity of a class for a bound named query: one linked to ``near`` when there is one."""
+    from rdflib import URIRef
+
+    if kind in kg.types(near):
+        return near
+    for other in list(kg.nx.successors(near)) + list(kg.nx.predecessors(near)):
+        if kind in kg.types(other):
+            return other
+    return next((URIRef(e) for e, kinds in sorted(kg.index.types.items()) if kind in kinds), near)
 
 
 # ----------------------------------------------------------------------------- measurements
@@ -105,34 +143,42 @@ def measure_oxigraph(folder: Path) -> dict[str, Any]:
     return {"parse_s": parsed, "ready_s": total, "triples": count, "peak_mb": _peak_mb()}
 
 
-def measure_memory(folder: Path) -> dict[str, Any]:
-    """The project's memory path: ``graph.store.load`` (rdflib) and ``kg.nx``."""
-    from graph.store.load import load
-
-    started = time.perf_counter()
-    kg = load(folder)
-    view = kg.nx
-    return {"ready_s": time.perf_counter() - started, "edges": view.number_of_edges(), "peak_mb": _peak_mb()}
-
-
-def measure_fast(folder: Path, typical: str, hub: str) -> dict[str, Any]:
-    """The store path: ``load_fast``, then traversals, a focus view, and named queries vs raw pyoxigraph."""
+def measure_bulk(folder: Path) -> dict[str, Any]:
+    """The baseline of ``load --into``: pyoxigraph's own bulk load of the files into a new folder store."""
     import pyoxigraph as ox
+
+    with tempfile.TemporaryDirectory() as scratch:
+        started = time.perf_counter()
+        store = ox.Store(scratch)
+        for file in _files(folder):
+            store.bulk_load(path=str(file), format=ox.RdfFormat.TURTLE, base_iri=file.resolve().as_uri())
+        store.optimize()
+        store.flush()
+        elapsed = time.perf_counter() - started
+        del store
+    return {"bulk_load_s": elapsed, "peak_mb": _peak_mb()}
+
+
+def measure_ours(folder: Path, typical: str, hub: str) -> dict[str, Any]:
+    """The project's one load path (``graph.load`` + ``kg.nx``), then questions, a page and named queries."""
     from rdflib import URIRef
 
     from graph.present.draw import render_html
+    from graph.query.run import run
+    from graph.query.stores import OxigraphStore
     from graph.questions.traverse import causes_of, symptoms_of, treatments_for
-    from graph.store.fastload import fill_store, load_fast
+    from graph.store.publish import load_into
+    from graph.view.load import load
 
     result: dict[str, Any] = {}
     started = time.perf_counter()
-    fast = load_fast(folder, progress=False)
+    kg = load(folder, progress=False)
+    view = kg.nx
     result["ready_s"] = time.perf_counter() - started
     result["peak_mb"] = _peak_mb()
-    result["edges"] = fast.nx.number_of_edges()
-    kg = fast.knowledge_graph()
+    result["edges"] = view.number_of_edges()
     typical_iri, hub_iri = URIRef(typical), URIRef(hub)
-    condition = max(fast.nx.successors(typical_iri), key=str)
+    condition = max(view.successors(typical_iri), key=str)
     result["traversal_ms"] = {
         "treatments_for typical cause": 1000 * _timed(lambda: treatments_for(kg, typical_iri), 7)[0],
         "treatments_for hub cause": 1000 * _timed(lambda: treatments_for(kg, hub_iri), 3)[0],
@@ -145,47 +191,55 @@ def measure_fast(folder: Path, typical: str, hub: str) -> dict[str, Any]:
         result["focus_html_s"] = _timed(lambda: render_html(kg, page, focus=typical_iri, depth=1), 3)[0]
         store_dir = Path(scratch) / "store"
         started = time.perf_counter()
-        fill_store(store_dir, folder)
-        result["fill_store_s"] = time.perf_counter() - started
+        load_into(str(store_dir), folder, progress=False)
+        result["load_into_s"] = time.perf_counter() - started
         started = time.perf_counter()
-        reopened = load_fast(store=store_dir, progress=False)
+        reopened = load(store=store_dir, progress=False)
         result["ready_from_store_s"] = time.perf_counter() - started
         del reopened
-        result["named_queries_ms"] = _named_queries(store_dir, typical_iri, condition, ox)
-    return result
-
-
-def _named_queries(store_dir: Path, cause: Any, condition: Any, ox: Any) -> dict[str, dict[str, float]]:
-    """Time each named query via ``graph.query.run.run`` on the Oxigraph store and on raw pyoxigraph."""
-    from graph.query.run import _named, run
-    from graph.store.oxigraph import OxigraphStore
-    from graph.store.stores import prefixed
-
-    store = OxigraphStore(store_dir)
-    started = time.perf_counter()
-    store.index()
-    first = time.perf_counter() - started
-    raw = ox.Store.read_only(str(store_dir))
-    found: dict[str, dict[str, float]] = {"(label index of the store, once)": {"ours": 1000 * first}}
+    store = OxigraphStore.of(kg)
+    raw = kg.store
+    found: dict[str, dict[str, float]] = {}
     for name, param, kind in NAMED:
-        value = cause if kind == "cause" else condition
-        text = prefixed(_named(name).text) + f"\nVALUES ?{param} {{ <{value}> }}"
-        rows_raw = len(list(raw.query(text)))
+        value = _entity_of(kg, kind, condition if kind == "Condition" else typical_iri)
+        text = _named_text(name)
+        substitutions = {_ox_variable(param): _ox_node(value)}
+        rows_raw = len(list(raw.query(text, prefixes=_PREFIXES, substitutions=substitutions)))
         ours_s, answer = _timed(lambda n=name, p=param, v=value: run(store, n, **{p: v}), 5)
-        raw_s, _ = _timed(lambda t=text: list(raw.query(t)), 5)
+        raw_s, _ = _timed(
+            lambda t=text, sub=substitutions: list(raw.query(t, prefixes=_PREFIXES, substitutions=sub)), 5
+        )
         found[name] = {
             "ours": 1000 * ours_s,
             "raw": 1000 * raw_s,
             "rows": len(answer.rows),
             "rows_raw": rows_raw,
         }
-    store.close()
-    return found
+    result["named_queries_ms"] = found
+    return result
+
+
+def _named_text(name: str) -> str:
+    from graph.query.run import named_queries
+
+    return named_queries()[name].text
+
+
+def _ox_variable(name: str) -> Any:
+    import pyoxigraph as ox
+
+    return ox.Variable(name)
+
+
+def _ox_node(value: Any) -> Any:
+    import pyoxigraph as ox
+
+    return ox.NamedNode(str(value))
 
 
 def measure_cli() -> dict[str, Any]:
     """Wall time of the CLI on the bundled graph against importing rdflib and networkx."""
-    env = {**os.environ, "BSKG_CACHE": os.environ.get("BSKG_CACHE", "")}
+    env = dict(os.environ)
     commands = {
         'python -c "import rdflib, networkx"': [PYTHON, "-c", "import rdflib, networkx"],
         "bskg find tylenol": [BSKG, "find", "tylenol"],
@@ -267,11 +321,13 @@ def run(sizes: list[int], repeat: int) -> dict[str, Any]:
         hub = "https://w3id.org/backspasm-kg/id/g-cause-0"
         entry: dict[str, Any] = {"counts": counts, "typical_cause": typical, "runs": {}}
         print(f"{size:,} triples: {counts}", file=sys.stderr)
-        kinds = ["rdflib", "oxigraph", "fast"] + (["memory"] if size <= 100_000 else [])
-        for kind in kinds:
-            runs = [_child(kind, folder, typical, hub) for _ in range(repeat if kind != "fast" else 1)]
+        for kind in ("rdflib", "oxigraph", "bulk", "ours"):
+            runs = [_child(kind, folder, typical, hub) for _ in range(repeat if kind != "ours" else 1)]
             entry["runs"][kind] = runs
-            print(f"  {kind}: {[r.get('ready_s', r.get('error')) for r in runs]}", file=sys.stderr)
+            print(
+                f"  {kind}: {[r.get('ready_s', r.get('bulk_load_s', r.get('error'))) for r in runs]}",
+                file=sys.stderr,
+            )
         results["sizes"][str(size)] = entry
     print("CLI", file=sys.stderr)
     results["cli"] = measure_cli()
@@ -283,36 +339,135 @@ def _median(runs: list[dict[str, Any]], key: str) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def _verdict(value: float, target: float, better: str) -> str:
+    met = value <= target if better == "lower" else value >= target
+    return "met" if met else "**missed**"
+
+
 def table(results: dict[str, Any]) -> str:
-    """Return the markdown tables of the results."""
+    """Return the markdown tables of the results, the issue's targets first."""
     machine = results["machine"]
+    sizes = results["sizes"]
+    first, last = sizes[min(sizes, key=int)], sizes[max(sizes, key=int)]
+    ours_first, ours_last = first["runs"]["ours"][0], last["runs"]["ours"][0]
     lines = [
         f"Measured {machine['date']} on {machine['cpu']} ({machine['cores']} cores, {machine['memory']}), "
         f"Python {machine['python']}, rdflib {machine['rdflib']}, pyoxigraph {machine['pyoxigraph']}, "
-        f"networkx {machine['networkx']}. Load times are medians of {results['repeat']} runs "
-        "(the store path: one run); query and traversal times are medians of 3–7 calls.",
+        f"networkx {machine['networkx']}. Baseline loads are medians of {results['repeat']} runs (ours: one "
+        "run, each in a fresh process); query and traversal times are medians of 3–7 calls.",
+        "",
+        f"### Targets ({int(max(sizes, key=int)):,} against {int(min(sizes, key=int)):,} requested triples)",
+        "",
+        "| measure | value | target | |",
+        "|---|---:|---:|---|",
+    ]
+    limit = _median(last["runs"]["oxigraph"], "ready_s")
+    rdf = _median(last["runs"]["rdflib"], "ready_s")
+    ours = ours_last.get("ready_s", float("nan"))
+    rows: list[tuple[str, float, str, float, str]] = [
+        ("load to ready / (pyoxigraph parse + minimal nx)", ours / limit, "x", 1.5, "lower"),
+        (
+            "load to ready: times faster than rdflib parse + `rdflib_to_networkx_multidigraph`",
+            rdf / ours,
+            "x",
+            15,
+            "higher",
+        ),
+        ("peak memory, load to ready (MB)", ours_last.get("peak_mb", float("nan")), "", 600, "lower"),
+    ]
+    growth = ours_last.get("traversal_ms", {}), ours_first.get("traversal_ms", {})
+    key = "treatments_for typical cause"
+    if key in growth[0] and key in growth[1]:
+        rows.append(
+            (
+                f"`treatments_for`, typical cause: growth ({growth[0][key]:.2f} / {growth[1][key]:.2f} ms)",
+                growth[0][key] / growth[1][key],
+                "x",
+                3,
+                "lower",
+            )
+        )
+    named_last, named_first = ours_last.get("named_queries_ms", {}), ours_first.get("named_queries_ms", {})
+    for name in sorted(named_last):
+        if name in named_first:
+            big, small = named_last[name]["ours"], named_first[name]["ours"]
+            rows.append(
+                (
+                    f"named query `{name}`, entity bound: growth ({big:.1f} / {small:.1f} ms)",
+                    big / small,
+                    "x",
+                    3,
+                    "lower",
+                )
+            )
+    if "focus_html_s" in ours_last and "focus_html_s" in ours_first:
+        big, small = ours_last["focus_html_s"], ours_first["focus_html_s"]
+        rows.append((f"focus-view HTML: growth ({big:.3f} / {small:.3f} s)", big / small, "x", 3, "lower"))
+    if "ready_from_store_s" in ours_last:
+        rows.append(
+            (
+                "label index and view of an Oxigraph store / the Turtle load path",
+                ours_last["ready_from_store_s"] / ours,
+                "x",
+                1.5,
+                "lower",
+            )
+        )
+    bulk = _median(last["runs"]["bulk"], "bulk_load_s")
+    if "load_into_s" in ours_last:
+        rows.append(
+            (
+                f"`load --into` a folder / pyoxigraph bulk load "
+                f"({ours_last['load_into_s']:.1f} / {bulk:.1f} s)",
+                ours_last["load_into_s"] / bulk,
+                "x",
+                1.5,
+                "lower",
+            )
+        )
+    cli = results.get("cli", {})
+    base = cli.get('python -c "import rdflib, networkx"', {}).get("median_s", float("nan"))
+    for label, target in (
+        ("bskg find tylenol", 0.5),
+        ("bskg treatments dehydration", 1.0),
+        ("bskg query treatments_for --param cause=dehydration", 1.0),
+    ):
+        if label in cli:
+            rows.append(
+                (
+                    f'`{label}` / `python -c "import rdflib, networkx"`',
+                    cli[label]["median_s"] / base,
+                    "x",
+                    target,
+                    "lower",
+                )
+            )
+    for text, value, unit, target, better in rows:
+        shown = f"{value:.0f}" if unit == "" else f"{value:.2f}{unit}"
+        goal = f"{'≤' if better == 'lower' else '≥'} {target:g}{unit}"
+        lines.append(f"| {text} | {shown} | {goal} | {_verdict(value, target, better)} |")
+    lines += [
         "",
         "### Load to a ready graph (seconds) and peak memory (MB)",
         "",
         "| triples | rdflib parse + `rdflib_to_networkx_multidigraph` "
-        "| pyoxigraph parse + minimal nx (limit) "
-        "| **load_fast** (parse + full view + index) | ratio to limit | speed-up over rdflib "
-        "| memory path (`graph.load` + `kg.nx`) | from a persistent store | peak MB rdflib / limit / ours |",
+        "| pyoxigraph parse + minimal nx (limit) | **ours** (`graph.load` + `kg.nx`) | ratio to limit "
+        "| speed-up over rdflib | from an Oxigraph folder "
+        "| `load --into` / bulk load (s) | peak MB rdflib / limit / ours |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for _size, entry in results["sizes"].items():
+    for _size, entry in sizes.items():
         runs = entry["runs"]
-        rdf, limit = _median(runs["rdflib"], "ready_s"), _median(runs["oxigraph"], "ready_s")
-        fast = runs["fast"][0]
-        ours = fast.get("ready_s", float("nan"))
-        memory = _median(runs.get("memory", []), "ready_s")
+        rdf_s, limit_s = _median(runs["rdflib"], "ready_s"), _median(runs["oxigraph"], "ready_s")
+        mine = runs["ours"][0]
+        ready = mine.get("ready_s", float("nan"))
         lines.append(
-            f"| {entry['counts']['triples']:,} | {rdf:.2f} | {limit:.2f} | **{ours:.2f}** "
-            f"| {ours / limit:.2f}x "
-            f"| {rdf / ours:.1f}x | {'—' if memory != memory else f'{memory:.2f}'} "
-            f"| {fast.get('ready_from_store_s', float('nan')):.2f} "
+            f"| {entry['counts']['triples']:,} | {rdf_s:.2f} | {limit_s:.2f} | **{ready:.2f}** "
+            f"| {ready / limit_s:.2f}x | {rdf_s / ready:.1f}x "
+            f"| {mine.get('ready_from_store_s', float('nan')):.2f} "
+            f"| {mine.get('load_into_s', float('nan')):.2f} / {_median(runs['bulk'], 'bulk_load_s'):.2f} "
             f"| {_median(runs['rdflib'], 'peak_mb'):.0f} / {_median(runs['oxigraph'], 'peak_mb'):.0f} "
-            f"/ {fast.get('peak_mb', float('nan')):.0f} |"
+            f"/ {mine.get('peak_mb', float('nan')):.0f} |"
         )
     lines += [
         "",
@@ -322,25 +477,24 @@ def table(results: dict[str, Any]) -> str:
         "| symptoms of a condition | focus-view HTML (s) |",
         "|---:|---:|---:|---:|---:|---:|",
     ]
-    for _size, entry in results["sizes"].items():
-        fast = entry["runs"]["fast"][0]
-        t = fast.get("traversal_ms", {})
+    for _size, entry in sizes.items():
+        mine = entry["runs"]["ours"][0]
+        t = mine.get("traversal_ms", {})
         lines.append(
             f"| {entry['counts']['triples']:,} | {t.get('treatments_for typical cause', 0):.3f} "
             f"| {t.get('treatments_for hub cause', 0):.3f} | {t.get('causes_of condition', 0):.3f} "
-            f"| {t.get('symptoms_of condition', 0):.3f} | {fast.get('focus_html_s', 0):.3f} |"
+            f"| {t.get('symptoms_of condition', 0):.3f} | {mine.get('focus_html_s', 0):.3f} |"
         )
     lines += [
         "",
-        "### Named queries (ms): `graph.query.run.run` on `--store oxigraph:PATH` "
-        "vs the same text on raw pyoxigraph",
+        "### Named queries, entity bound (ms): `graph.query.run.run` vs the same text on the raw store",
         "",
         "| triples | query | ours | raw pyoxigraph | ratio | rows |",
         "|---:|---|---:|---:|---:|---:|",
     ]
-    for _size, entry in results["sizes"].items():
-        fast = entry["runs"]["fast"][0]
-        for name, item in fast.get("named_queries_ms", {}).items():
+    for _size, entry in sizes.items():
+        mine = entry["runs"]["ours"][0]
+        for name, item in mine.get("named_queries_ms", {}).items():
             raw = item.get("raw")
             ratio = f"{item['ours'] / raw:.2f}x" if raw else "—"
             lines.append(
@@ -354,11 +508,20 @@ def table(results: dict[str, Any]) -> str:
         "| command | seconds | ratio to `import rdflib, networkx` |",
         "|---|---:|---:|",
     ]
-    cli = results.get("cli", {})
-    base = cli.get('python -c "import rdflib, networkx"', {}).get("median_s", float("nan"))
     for label, item in cli.items():
         lines.append(f"| `{label}` | {item['median_s']:.3f} | {item['median_s'] / base:.2f}x |")
     return "\n".join(lines) + "\n"
+
+
+def _write_section(readme: Path, marker: str, body: str) -> None:
+    """Replace the text between ``<!-- marker -->`` and ``<!-- /marker -->`` (added if missing)."""
+    text = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
+    start, end = f"<!-- {marker} -->", f"<!-- /{marker} -->"
+    if start not in text:
+        text += f"\n{start}\n{end}\n"
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    atomic_write(readme, f"{head}{start}\n{body}{end}{tail}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -376,27 +539,18 @@ def main(argv: list[str] | None = None) -> int:
         measure = {
             "rdflib": lambda: measure_rdflib(Path(folder)),
             "oxigraph": lambda: measure_oxigraph(Path(folder)),
-            "memory": lambda: measure_memory(Path(folder)),
-            "fast": lambda: measure_fast(Path(folder), typical, hub),
+            "bulk": lambda: measure_bulk(Path(folder)),
+            "ours": lambda: measure_ours(Path(folder), typical, hub),
         }[kind]
         json.dump(measure(), sys.stdout)
         return 0
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     results = run(sizes, args.repeat)
     results["quick"] = args.quick
-    atomic_write(BENCH / "results.json", json.dumps(results, indent=2) + "\n")
-    readme = BENCH / "README.md"
-    text = (
-        readme.read_text(encoding="utf-8")
-        if readme.exists()
-        else "# Benchmarks\n\n<!-- results -->\n<!-- /results -->\n"
-    )
-    start, end = "<!-- results -->", "<!-- /results -->"
-    if start not in text:
-        text += f"\n{start}\n{end}\n"
-    head, _, rest = text.partition(start)
-    _, _, tail = rest.partition(end)
-    atomic_write(readme, f"{head}{start}\n{table(results)}{end}{tail}")
+    # a quick run keeps the last full run's tables and results: it writes its own section and file
+    name, marker = ("results-quick.json", "quick") if args.quick else ("results.json", "results")
+    atomic_write(BENCH / name, json.dumps(results, indent=2) + "\n")
+    _write_section(BENCH / "README.md", marker, table(results))
     print(table(results))
     return 0
 

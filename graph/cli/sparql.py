@@ -12,6 +12,7 @@ from pathlib import Path
 from graph.cli.common import emit_json, graph_of, print_table
 from graph.core.errors import GraphError, QueryError
 from graph.query.results import Answer, display_rows, to_csv, to_json, to_tsv, to_turtle
+from graph.query.run import parse_params
 from graph.query.stores import Store, open_store
 
 __all__ = ["register"]
@@ -106,16 +107,6 @@ def _store(args: argparse.Namespace) -> Store:
     return open_store(spec, graph_of(args) if spec == "memory" else None)
 
 
-def _params(pairs: list[str]) -> dict[str, str]:
-    params: dict[str, str] = {}
-    for pair in pairs:
-        name, equals, value = pair.partition("=")
-        if not equals or not name.strip():
-            raise GraphError(f"--param {pair!r}: write NAME=VALUE")
-        params[name.strip()] = value
-    return params
-
-
 def _source(text: str) -> str:
     if text == "-":
         return sys.stdin.read()
@@ -151,7 +142,7 @@ def _query(args: argparse.Namespace) -> int:
     if not args.query:
         raise GraphError("name a query (bskg query --list shows them), a .rq file, or - for stdin")
     store = _store(args)
-    answer = run(store, _source(args.query), timeout=args.timeout, **_params(args.param))
+    answer = run(store, _source(args.query), timeout=args.timeout, **parse_params(args.param))
     _print(answer, args.format, labeller(store.index()))
     return 0
 

@@ -61,8 +61,7 @@ def sparql_magic(line: str, cell: str | None, namespace: dict[str, Any]) -> pd.D
     >>> notebook["found"]["treatment_label"].tolist()
     ['staying hydrated']
     """
-    from graph.cli.sparql import _params
-    from graph.query.run import named_queries, sparql
+    from graph.query.run import named_queries, parse_params, sparql
     from graph.query.stores import open_store
 
     args = _parser().parse_args(shlex.split(line))
@@ -79,7 +78,7 @@ def sparql_magic(line: str, cell: str | None, namespace: dict[str, Any]) -> pd.D
         raise GraphError("%%sparql: the cell holds no query")
     kg = _graph(namespace, args.graph)
     store = open_store(args.store, kg=kg) if args.store else None
-    frame = sparql(kg, source, store=store, timeout=args.timeout, **_params(args.param))
+    frame = sparql(kg, source, store=store, timeout=args.timeout, **parse_params(args.param))
     if args.out:
         if not args.out.isidentifier():
             raise GraphError(f"%%sparql: --out {args.out!r} is not a variable name")

@@ -41,6 +41,7 @@ __all__ = [
     "labeller",
     "load_queries",
     "named_queries",
+    "parse_params",
     "prepare",
     "run",
     "sparql",
@@ -154,6 +155,21 @@ def labeller(index: LabelIndex) -> Callable[[URIRef], str]:
         return index.labels.get(iri) or vocabulary.get(str(iri)) or index.label(iri)
 
     return label
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    """Read ``NAME=VALUE`` pairs (``--param``, ``%%sparql --param``) into a dict, or a one-line error.
+
+    >>> parse_params(["condition=back spasm"])
+    {'condition': 'back spasm'}
+    """
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise QueryError(f"--param {pair!r}: write NAME=VALUE")
+        params[name.strip()] = value
+    return params
 
 
 def run(store: Store, name_or_text: str, timeout: float | None = None, **params: Any) -> Answer:
