@@ -15,12 +15,30 @@ from rdflib import URIRef
 
 from graph.core.errors import UnknownEntity
 from graph.core.text import normalize
-from graph.core.vocab import BS
+from graph.core.vocab import BS, PREFIXES
 
-__all__ = ["LabelIndex", "Match", "close_matches", "similar"]
+__all__ = ["LabelIndex", "Match", "close_matches", "curie", "similar"]
 
 _FUZZY_CUTOFF = 0.72
 _ACCEPT = 0.8
+
+
+#: Prefixes, longest namespace first, so the most specific one names an IRI.
+_BY_LENGTH = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda item: -len(item[1]))
+
+
+def curie(iri: URIRef | str) -> str:
+    """Return an IRI as a CURIE with the project's prefixes, or unchanged when none fits.
+
+    >>> curie("https://w3id.org/backspasm-kg/id/back_spasm"), curie("http://e/a")
+    ('bs:back_spasm', 'http://e/a')
+    """
+    text = str(iri)
+    for prefix, namespace in _BY_LENGTH:
+        local = text[len(namespace) :]
+        if text.startswith(namespace) and local and not any(ch in local for ch in "/#?"):
+            return f"{prefix}:{local}"
+    return text
 
 
 def similar(text: str, choices: Iterable[str], cutoff: float) -> list[tuple[str, float]]:

@@ -201,7 +201,7 @@ def csv_tables(kg: KnowledgeGraph) -> tuple[str, str]:
 
 def _unique_names(graph: nx.MultiDiGraph[str]) -> dict[str, str]:
     """Return each node's label as its name, with its CURIE added where two nodes share a label."""
-    from graph.query.results import curie
+    from graph.core.lookup import curie
 
     counts = Counter(data["label"] for _, data in graph.nodes(data=True))
     return {

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from graph.core.lookup import curie
 from graph.core.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -182,24 +183,6 @@ def python_value(term: Node | None) -> object:
         value = term.toPython()
         return value if isinstance(value, bool | int | float | str) else str(term)
     return str(term)
-
-
-#: Prefixes, longest namespace first, so the most specific one names an IRI.
-_BY_LENGTH = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda item: -len(item[1]))
-
-
-def curie(iri: URIRef | str) -> str:
-    """Return an IRI as a CURIE with the project's prefixes, or unchanged when none fits.
-
-    >>> curie("https://w3id.org/backspasm-kg/id/back_spasm"), curie("http://e/a")
-    ('bs:back_spasm', 'http://e/a')
-    """
-    text = str(iri)
-    for prefix, namespace in _BY_LENGTH:
-        local = text[len(namespace) :]
-        if text.startswith(namespace) and local and not any(ch in local for ch in "/#?"):
-            return f"{prefix}:{local}"
-    return text
 
 
 def _column(values: list[object]) -> pd.Series[Any]:
