@@ -93,10 +93,15 @@ def test_graphml_holds_the_networkx_view_with_attributes(mini: KnowledgeGraph, t
     assert graph.number_of_nodes() == mini.nx.number_of_nodes()
     assert graph.number_of_edges() == mini.nx.number_of_edges()
     node = graph.nodes[str(BS.ibuprofen)]
-    assert node["label"] == "ibuprofen" and node["types"] == "Medication"
+    assert node["name"] == node["label"] == "ibuprofen" and node["types"] == "Medication"
     assert set(node["synonyms"].split("|")) == {"Advil", "ibuprofin"}
+    assert node["support"] == 1 and isinstance(node["support"], int)
+    assert all({"name", "label", "support"} <= set(data) for _, data in graph.nodes(data=True))
+    assert all({"label", "interaction", "support"} <= set(data) for *_, data in graph.edges(data=True))
     edge = graph.get_edge_data(str(BS.dehydration), str(BS.back_spasm), "causes")
     assert edge == {
+        "label": "causes",
+        "interaction": "causes",
         "predicate": "causes",
         "support": 2,
         "evidence": "000:2 001:2",
@@ -113,7 +118,8 @@ def test_csv_tables_for_a_property_graph_import(mini: KnowledgeGraph, tmp_path: 
     edges = list(csv.DictReader(io.StringIO(edges_text)))
     assert len(nodes) == mini.nx.number_of_nodes() and len(edges) == mini.nx.number_of_edges()
     water = next(n for n in nodes if n["id:ID"] == str(BS.drinking_water))
-    assert water[":LABEL"] == "Treatment;Prevention" and water["label"] == "drinking water"
+    assert water[":LABEL"] == "Treatment;Prevention"
+    assert water["name"] == water["label"] == "drinking water" and water["support:int"] == "1"
     ids = {n["id:ID"] for n in nodes}
     assert all(e[":START_ID"] in ids and e[":END_ID"] in ids for e in edges)
     rest = next(e for e in edges if e[":START_ID"] == str(BS.rest))
@@ -123,9 +129,43 @@ def test_csv_tables_for_a_property_graph_import(mini: KnowledgeGraph, tmp_path: 
         "001:4",
         "true",
     )
+    assert (rest["source"], rest["interaction"], rest["target"], rest["name"]) == (
+        "rest",
+        "treats",
+        "back spasm",
+        "rest (treats) back spasm",
+    )
     written = export(mini, "csv", tmp_path / "tables")
     assert [p.read_text() for p in written] == [nodes_text, edges_text]
     assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == ["edges.csv", "nodes.csv"]
+
+
+def test_cytoscape_reads_names_not_iris(kg: KnowledgeGraph) -> None:
+    """Cytoscape names nodes by the source/target columns and joins the node table on ``name``."""
+    nodes_text, edges_text = csv_tables(kg)
+    nodes = list(csv.DictReader(io.StringIO(nodes_text)))
+    edges = list(csv.DictReader(io.StringIO(edges_text)))
+    names = [n["name"] for n in nodes]
+    assert len(set(names)) == len(names) and not any(name.startswith("http") for name in names)
+    assert all(e["source"] in names and e["target"] in names for e in edges)
+    by_id = {n["id:ID"]: n for n in nodes}
+    for edge in edges:
+        assert edge["source"] == by_id[edge[":START_ID"]]["name"]
+        assert edge["interaction"] == edge[":TYPE"] and int(edge["support:int"]) >= 1
+    assert all(int(n["support:int"]) >= 1 for n in nodes)
+    spasm = next(n for n in nodes if n["name"] == "back spasm")
+    assert int(spasm["support:int"]) == 5
+
+
+def test_shared_labels_get_their_curie_in_the_name() -> None:
+
+    from graph.present.export import _unique_names
+
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    graph.add_node(str(BS.a), label="cramp")
+    graph.add_node(str(BS.b), label="cramp")
+    graph.add_node(str(BS.c), label="rest")
+    assert _unique_names(graph) == {str(BS.a): "cramp (bs:a)", str(BS.b): "cramp (bs:b)", str(BS.c): "rest"}
 
 
 def test_bad_formats_and_targets(mini: KnowledgeGraph, tmp_path: Path) -> None:

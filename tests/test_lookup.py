@@ -74,3 +74,35 @@ def test_bundled_brand_names_and_synonyms(kg):
     assert find(kg, "paracetamol")[0].label == "acetaminophen"
     assert find(kg, "Aleve")[0].label == "naproxen"
     assert find(kg, "Motrin")[0].label == "ibuprofen"
+
+
+def test_close_matches_rank_by_similarity_then_name():
+    from graph.core.lookup import close_matches, similar
+
+    assert close_matches("treatment_for", ["red_flags", "treatments_for", "causes"]) == ["treatments_for"]
+    assert close_matches("zzzz", ["ibuprofen", "rest"]) == []
+    scores = similar("rest", ["rest", "test", "best", "zzzz"], 0.5)
+    assert [name for name, _ in scores] == ["rest", "best", "test"]  # ties in name order
+    assert scores[0][1] == 1.0 and scores[1][1] == scores[2][1] == 0.75
+
+
+def test_did_you_mean_for_queries_and_relations(mini):
+    from graph.core.errors import QueryError
+    from graph.query.run import sparql
+
+    with pytest.raises(QueryError, match="no named query 'treatment_for'; did you mean: treatments_for"):
+        sparql(mini, "treatment_for")
+    with pytest.raises(QueryError, match="did you mean: treats"):
+        sparql(mini, "evidence", predicate="treets")
+
+
+def test_find_does_not_import_rapidfuzz_until_a_name_is_looked_up():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, graph; from graph.cli import main; print('rapidfuzz' in sys.modules); "
+        "graph.find(graph.load(), 'ibuprofin'); print('rapidfuzz' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]

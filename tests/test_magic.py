@@ -86,3 +86,18 @@ def test_importing_graph_does_not_import_ipython() -> None:
     code = "import sys, graph, graph.query.run, graph.present.magic; print('IPython' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_magic_frame_reads_well(notebook: object) -> None:
+    """Labels first, entities as CURIEs, counts as integers; the full IRIs a call away."""
+    from graph.query.results import iris
+
+    frame = notebook.run_cell_magic(  # type: ignore[attr-defined]
+        "sparql",
+        "",
+        "SELECT ?cause (COUNT(?e) AS ?n) WHERE { ?cause bso:causes bs:back_spasm . "
+        "?e rdf:subject ?cause ; rdf:object bs:back_spasm } GROUP BY ?cause ORDER BY ?cause",
+    )
+    assert list(frame.columns) == ["cause_label", "cause", "n"]
+    assert frame["cause"].tolist()[0] == "bs:dehydration" and str(frame["n"].dtype) == "int64"
+    assert iris(frame, "cause").tolist()[0] == "https://w3id.org/backspasm-kg/id/dehydration"

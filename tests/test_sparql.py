@@ -21,6 +21,7 @@ from graph.core.errors import GraphError, QueryError, UnknownEntity
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import BS
 from graph.query.guard import get_time_limit, network_keywords, set_time_limit
+from graph.query.results import iris
 from graph.query.run import load_queries, named_queries, run, sparql
 from graph.query.stores import OxigraphStore
 from graph.query.worker import call_with_time_limit
@@ -34,19 +35,45 @@ HOSTILE = ['x" } UNION { ?s ?p ?o } #', "'; DROP ALL; '", "} UNION {", '"""', "\
 # ---------------------------------------------------------------- DataFrames and parameters
 
 
-def test_dataframe_has_a_label_beside_each_iri_column(mini: KnowledgeGraph) -> None:
+def test_dataframe_puts_labels_first_and_entities_as_curies(mini: KnowledgeGraph) -> None:
     frame = sparql(mini, "causes", condition="back spasm")
     assert list(frame.columns) == [
-        "cause",
         "cause_label",
-        "condition",
         "condition_label",
+        "cause",
+        "condition",
         "support",
         "evidence",
     ]
     assert frame["cause_label"].tolist() == ["dehydration", "poor posture", "stress"]
     assert frame["support"].tolist() == [2, 1, 1]
-    assert frame["cause"].iloc[0] == str(BS.dehydration)
+    assert str(frame["support"].dtype) == "int64"
+    assert frame["cause"].iloc[0] == "bs:dehydration"
+    assert not any(str(value).startswith("http") for column in frame for value in frame[column])
+    assert iris(frame, "cause").iloc[0] == str(BS.dehydration)
+    assert iris(frame.head(1), "condition").tolist() == [str(BS.back_spasm)]  # attrs follow slices
+
+
+def test_integers_stay_integers_when_some_are_unbound(mini: KnowledgeGraph) -> None:
+    frame = sparql(
+        mini,
+        "SELECT ?cause ?n WHERE { ?cause bso:causes bs:back_spasm "
+        "OPTIONAL { FILTER(?cause = bs:dehydration) BIND(159 AS ?n) } } ORDER BY ?cause",
+    )
+    assert str(frame["n"].dtype) == "Int64"
+    assert frame["n"].iloc[0] == 159 and "159.0" not in frame.to_string()
+    assert frame["n"].isna().tolist() == [False, True, True]
+
+
+def test_construct_frame_reads_as_labelled_triples(mini: KnowledgeGraph) -> None:
+    frame = sparql(mini, "CONSTRUCT { ?d bso:memberOf ?c } WHERE { ?d bso:memberOf ?c }")
+    assert list(frame.columns)[:3] == ["subject_label", "predicate_label", "object_label"]
+    assert frame.iloc[1][["subject_label", "predicate_label", "object_label", "predicate"]].tolist() == [
+        "ibuprofen",
+        "member of",
+        "NSAID",
+        "bso:memberOf",
+    ]
 
 
 def test_kg_sparql_method_and_query_text(mini: KnowledgeGraph) -> None:
@@ -58,7 +85,7 @@ def test_entity_parameters_take_any_name(mini: KnowledgeGraph) -> None:
     by_misspelling = sparql(mini, "relations", subject="ibuprofin")
     by_brand = sparql(mini, "relations", subject="Advil")
     assert by_misspelling.equals(by_brand)
-    assert set(by_brand["predicate"].str.rsplit("#").str[-1]) == {"treats", "memberOf"}
+    assert set(by_brand["predicate"]) == {"bso:treats", "bso:memberOf"}
 
 
 def test_unknown_entity_parameter_suggests(mini: KnowledgeGraph) -> None:
@@ -395,17 +422,17 @@ def test_named_query_and_networkx_twin_agree(
     params: dict[str, Any] = {param: value}
     frame = sparql(kg, query, **params)
     twin = getattr(traverse, function)(kg, value)
-    assert set(frame[column]) == {str(r.iri) for r in twin}
+    assert set(iris(frame, column)) == {str(r.iri) for r in twin}
 
 
 def test_most_connected_and_best_supported_agree_with_networkx(kg: KnowledgeGraph) -> None:
     traverse = pytest.importorskip("graph.questions.traverse")
     frame = sparql(kg, "most_connected")
-    degrees = dict(zip(frame["entity"], frame["degree"], strict=True))
+    degrees = dict(zip(iris(frame, "entity"), frame["degree"], strict=True))
     for ranked in traverse.most_connected(kg, n=10):
         assert degrees[str(ranked.iri)] == kg.nx.degree(ranked.iri)
     best = sparql(kg, "best_supported_treatments")
-    support = dict(zip(best["treatment"], best["support"], strict=True))
+    support = dict(zip(iris(best, "treatment"), best["support"], strict=True))
     for ranked in traverse.best_supported_treatments(kg, n=10):
         assert support[str(ranked.iri)] == ranked.support
 
@@ -414,7 +441,7 @@ def test_connected_treatments_agree_with_the_networkx_shortest_path(kg: Knowledg
     traverse = pytest.importorskip("graph.questions.traverse")
     frame = sparql(kg, "connected_treatments", entity="herniated disc")
     assert not frame.empty
-    for treatment, hops in set(zip(frame["treatment"], frame["hops"], strict=True)):
+    for treatment, hops in set(zip(iris(frame, "treatment"), frame["hops"], strict=True)):
         assert len(traverse.path(kg, "herniated disc", URIRef(treatment))) == hops
 
 

@@ -12,6 +12,7 @@ from graph.cli import main
 from graph.core.errors import UnknownEntity, WrongKind
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import BS
+from graph.query.results import iris
 from graph.query.run import sparql
 from graph.questions.paths import Hop, Ranked
 from graph.questions.traverse import (
@@ -454,13 +455,13 @@ def test_every_cited_line_exists_in_its_source(kg: KnowledgeGraph, source_texts:
 @pytest.mark.parametrize("cause", ["dehydration", "poor posture", "stress"])
 def test_networkx_and_sparql_give_the_same_treatments(kg: KnowledgeGraph, cause: str) -> None:
     table = sparql(kg, "treatments_for", cause=kg.index.resolve(cause))
-    assert set(table["treatment"].astype(str)) == {str(r.iri) for r in treatments_for(kg, cause)}
+    assert set(iris(table, "treatment")) == {str(r.iri) for r in treatments_for(kg, cause)}
 
 
 def test_networkx_and_sparql_agree_on_degree_and_mimics(kg: KnowledgeGraph) -> None:
     table = sparql(kg, "most_connected")
-    degrees = dict(zip(table["entity"].astype(str), table["degree"].astype(int), strict=True))
+    degrees = dict(zip(iris(table, "entity"), table["degree"], strict=True))
     assert all(degrees[str(r.iri)] == r.score for r in most_connected(kg, 20))
     spasm = kg.index.resolve("back spasm")
     table = sparql(kg, "mimics", condition=spasm)
-    assert set(table["mimic"].astype(str)) == {str(r.iri) for r in mimics(kg, spasm)}
+    assert set(iris(table, "mimic")) == {str(r.iri) for r in mimics(kg, spasm)}

@@ -1,25 +1,71 @@
 """Finding entities by any of their names: labels, synonyms, brand names and misspellings.
 
 Matching ignores case, punctuation and plurals (``graph.core.text``) and tolerates typos
-(``difflib``). Scores run from 0 to 1: 1.0 for the preferred label, 0.95 for a synonym,
+(``rapidfuzz``'s Indel similarity, imported on the first fuzzy lookup so that commands which never
+look a name up do not pay for it). Scores run from 0 to 1: 1.0 for the preferred label, 0.95 for a synonym,
 0.9 for a recorded misspelling, less for partial and fuzzy matches.
 """
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
 from graph.core.errors import UnknownEntity
 from graph.core.text import normalize
-from graph.core.vocab import BS
+from graph.core.vocab import BS, PREFIXES
 
-__all__ = ["LabelIndex", "Match"]
+__all__ = ["LabelIndex", "Match", "close_matches", "curie", "similar"]
 
 _FUZZY_CUTOFF = 0.72
 _ACCEPT = 0.8
+
+
+#: Prefixes, longest namespace first, so the most specific one names an IRI.
+_BY_LENGTH = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda item: -len(item[1]))
+
+
+def curie(iri: URIRef | str) -> str:
+    """Return an IRI as a CURIE with the project's prefixes, or unchanged when none fits.
+
+    >>> curie("https://w3id.org/backspasm-kg/id/back_spasm"), curie("http://e/a")
+    ('bs:back_spasm', 'http://e/a')
+    """
+    text = str(iri)
+    for prefix, namespace in _BY_LENGTH:
+        local = text[len(namespace) :]
+        if text.startswith(namespace) and local and not any(ch in local for ch in "/#?"):
+            return f"{prefix}:{local}"
+    return text
+
+
+def similar(text: str, choices: Iterable[str], cutoff: float) -> list[tuple[str, float]]:
+    """Return the choices whose similarity to ``text`` is at least ``cutoff`` (0 to 1), best first.
+
+    Similarity is rapidfuzz's normalised Indel similarity, ``2 × LCS / (len(a) + len(b))``;
+    ties keep alphabetical order.
+
+    >>> [(choice, round(score, 3)) for choice, score in similar("ibuprofin", ["ibuprofen", "rest"], 0.5)]
+    [('ibuprofen', 0.889)]
+    """
+    from rapidfuzz import process
+    from rapidfuzz.distance import Indel
+
+    found = process.extract(
+        text, list(choices), scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=None
+    )
+    return sorted(((choice, score) for choice, score, _ in found), key=lambda c: (-c[1], c[0]))
+
+
+def close_matches(text: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
+    """Return up to ``n`` choices close to ``text``, best first, for a "did you mean" line.
+
+    >>> close_matches("treatment_for", ["treatments_for", "red_flags", "causes"])
+    ['treatments_for']
+    """
+    return [choice for choice, _ in similar(text, choices, cutoff)[:n]]
 
 
 @dataclass(frozen=True)
@@ -89,10 +135,9 @@ class LabelIndex:
                 overlap = min(len(key), len(query)) / max(len(key), len(query))
                 for entity, weight, name in entries:
                     offer(entity, weight * (0.55 + 0.3 * overlap), name)
-            ratio = difflib.SequenceMatcher(None, query, key).ratio()
-            if ratio >= _FUZZY_CUTOFF:
-                for entity, weight, name in entries:
-                    offer(entity, weight * ratio * 0.92, name)
+        for key, ratio in similar(query, (k for k in self.names if k != query), _FUZZY_CUTOFF):
+            for entity, weight, name in self.names[key]:
+                offer(entity, weight * ratio * 0.92, name)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], self.label(item[0])))
         return [
             Match(entity, self.label(entity), self.types.get(entity, ()), score, name)
@@ -101,7 +146,7 @@ class LabelIndex:
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Return the closest names to ``text`` for a "did you mean" line."""
-        keys = difflib.get_close_matches(normalize(text), list(self.names), n=limit, cutoff=0.5)
+        keys = close_matches(normalize(text), self.names, n=limit, cutoff=0.5)
         return [self.names[key][0][2] for key in keys]
 
     def resolve(self, text: str) -> URIRef:

@@ -5,11 +5,16 @@ entities, relations, evidence); ``graphml`` and ``csv`` hold the networkx view (
 and the relations between them, with labels, classes, support and evidence as attributes).
 Every format is deterministic: the same graph gives the same bytes.
 
-CSV is two tables in the header conventions of ``neo4j-admin database import``:
-``nodes.csv`` (``id:ID``, ``label``, ``:LABEL`` = classes joined by ``;``, ``synonyms``)
-and ``edges.csv`` (``:START_ID``, ``:END_ID``, ``:TYPE``, ``support:int``, ``evidence``,
-``negative:boolean``, ``contested:boolean``); other property-graph importers map the
-columns by name.
+Both read well in Gephi and Cytoscape: every node has ``name`` and ``label`` (its label), every
+edge ``label`` and ``interaction`` (the predicate), and both carry ``support`` (distinct sources).
+
+CSV is two tables that ``neo4j-admin database import`` and Cytoscape both read:
+``nodes.csv`` (``id:ID``, ``name``, ``label``, ``:LABEL`` = classes joined by ``;``,
+``synonyms``, ``support:int``) and ``edges.csv`` (``:START_ID``, ``:END_ID``, ``:TYPE``,
+``source``, ``interaction``, ``target``, ``name``, ``support:int``, ``evidence``,
+``negative:boolean``, ``contested:boolean``). Cytoscape's table import maps ``source``,
+``interaction`` and ``target`` (node names, i.e. labels) on its own, and the node table joins
+on ``name``; neo4j reads the ``:``-typed columns; other importers map the columns by name.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +38,7 @@ if TYPE_CHECKING:
 
     from graph.core.model import KnowledgeGraph
 
-__all__ = ["FORMATS", "csv_tables", "export", "serialize", "to_graphml_graph"]
+__all__ = ["EDGE_COLUMNS", "FORMATS", "NODE_COLUMNS", "csv_tables", "export", "serialize", "to_graphml_graph"]
 
 #: Export formats and the file name suffix each gets.
 FORMATS: dict[str, str] = {
@@ -55,7 +61,7 @@ def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
     >>> serialize(kg, "nt") == serialize(kg, "nt")
     True
     >>> serialize(kg, "csv").decode().splitlines()[0]
-    'id:ID,label,:LABEL,synonyms'
+    'id:ID,name,label,:LABEL,synonyms,support:int'
     """
     if fmt not in FORMATS:
         raise GraphError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
@@ -96,13 +102,16 @@ def export(kg: KnowledgeGraph, fmt: str, path: str | Path) -> list[Path]:
 def to_graphml_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:
     """Return a copy of the networkx view whose attributes GraphML can hold (strings, ints, bools).
 
-    Node ids are the entity IRIs; ``label``, ``types`` (``;``-joined) and ``synonyms``
-    (``|``-joined) are node attributes; ``predicate``, ``support``, ``evidence``
-    (``source:line`` joined by spaces), ``negative`` and ``contested`` are edge attributes.
+    Node ids are the entity IRIs; ``name`` and ``label`` (the label, what Cytoscape and Gephi
+    show), ``types`` (``;``-joined), ``synonyms`` (``|``-joined) and ``support`` are node
+    attributes; ``label`` and ``interaction`` (the predicate, shown on the edge), ``predicate``,
+    ``support``, ``evidence`` (``source:line`` joined by spaces), ``negative`` and ``contested``
+    are edge attributes.
 
     >>> G = to_graphml_graph(kg)
-    >>> G.nodes[str(kg.index.resolve("Tylenol"))]["label"]
-    'acetaminophen'
+    >>> node = G.nodes[str(kg.index.resolve("Tylenol"))]
+    >>> node["name"], node["label"]
+    ('acetaminophen', 'acetaminophen')
     """
     import networkx as nx
 
@@ -112,6 +121,7 @@ def to_graphml_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:
         data = view.nodes[node]
         out.add_node(
             str(node),
+            name=data["label"],
             label=data["label"],
             types=";".join(data["types"]),
             synonyms="|".join(data["synonyms"]),
@@ -123,6 +133,8 @@ def to_graphml_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:
             str(u),
             str(v),
             key=key,
+            label=attributes["predicate"],
+            interaction=attributes["predicate"],
             predicate=attributes["predicate"],
             support=int(attributes["support"]),
             evidence=_evidence_text(attributes["evidence"]),
@@ -132,29 +144,52 @@ def to_graphml_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:
     return out
 
 
+#: The columns of the two CSV tables.
+NODE_COLUMNS = ("id:ID", "name", "label", ":LABEL", "synonyms", "support:int")
+EDGE_COLUMNS = (
+    ":START_ID",
+    ":END_ID",
+    ":TYPE",
+    "source",
+    "interaction",
+    "target",
+    "name",
+    "support:int",
+    "evidence",
+    "negative:boolean",
+    "contested:boolean",
+)
+
+
 def csv_tables(kg: KnowledgeGraph) -> tuple[str, str]:
     r"""Return the node table and the edge table of the networkx view as CSV text.
 
     >>> nodes, edges = csv_tables(kg)
     >>> edges.splitlines()[0]
-    ':START_ID,:END_ID,:TYPE,support:int,evidence,negative:boolean,contested:boolean'
+    ':START_ID,:END_ID,:TYPE,source,interaction,target,name,support:int,evidence,negative:boolean,contested:boolean'
     """
     graph = to_graphml_graph(kg)
+    names = _unique_names(graph)
     nodes, edges = io.StringIO(), io.StringIO()
     node_writer = csv.writer(nodes, lineterminator="\n")
-    node_writer.writerow(["id:ID", "label", ":LABEL", "synonyms"])
+    node_writer.writerow(NODE_COLUMNS)
     for node, data in graph.nodes(data=True):
-        node_writer.writerow([node, data["label"], data["types"], data["synonyms"]])
+        node_writer.writerow(
+            [node, names[node], data["label"], data["types"], data["synonyms"], data["support"]]
+        )
     edge_writer = csv.writer(edges, lineterminator="\n")
-    edge_writer.writerow(
-        [":START_ID", ":END_ID", ":TYPE", "support:int", "evidence", "negative:boolean", "contested:boolean"]
-    )
+    edge_writer.writerow(EDGE_COLUMNS)
     for u, v, data in graph.edges(data=True):
+        predicate = data["predicate"]
         edge_writer.writerow(
             [
                 u,
                 v,
-                data["predicate"],
+                predicate,
+                names[u],
+                predicate,
+                names[v],
+                f"{names[u]} ({predicate}) {names[v]}",
                 data["support"],
                 data["evidence"],
                 str(data["negative"]).lower(),
@@ -162,6 +197,17 @@ def csv_tables(kg: KnowledgeGraph) -> tuple[str, str]:
             ]
         )
     return nodes.getvalue(), edges.getvalue()
+
+
+def _unique_names(graph: nx.MultiDiGraph[str]) -> dict[str, str]:
+    """Return each node's label as its name, with its CURIE added where two nodes share a label."""
+    from graph.core.lookup import curie
+
+    counts = Counter(data["label"] for _, data in graph.nodes(data=True))
+    return {
+        node: data["label"] if counts[data["label"]] == 1 else f"{data['label']} ({curie(node)})"
+        for node, data in graph.nodes(data=True)
+    }
 
 
 def _node_support(view: nx.MultiDiGraph[URIRef], node: URIRef) -> int:

@@ -9,17 +9,22 @@ different sources state them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import RDF, RDFS, URIRef
 
 from graph.core.evidence import Evidence, Triple
+from graph.core.lookup import curie
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import BSO, NEGATIVE_RELATIONS
 from graph.questions.card import local_name, node_ref
 
-__all__ = ["Claim", "Conflict", "conflicts"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Claim", "Conflict", "conflicts", "conflicts_frame"]
 
 #: (positive, opposing) predicate pairs on the same subject and object.
 _OPPOSED = (
@@ -101,6 +106,40 @@ def conflicts(kg: KnowledgeGraph) -> list[Conflict]:
         )
     ]
     return curated + detected
+
+
+def conflicts_frame(kg: KnowledgeGraph, found: Iterable[Conflict] | None = None) -> pd.DataFrame:
+    """Return disagreements as a DataFrame, one row per claim, with labels, not local names.
+
+    Columns: ``conflict`` (its label), ``origin``, ``subject``, ``predicate``, ``object``
+    (labels), ``negative``, ``sources``, ``evidence`` (``source:line``), then ``subject_id``,
+    ``object_id`` (CURIEs) and ``conflict_id``. ``found`` defaults to :func:`conflicts`.
+
+    >>> frame = conflicts_frame(kg)
+    >>> frame.loc[frame["predicate"] == "doesNotTreat", ["subject", "object"]].values.tolist()[0]
+    ['acetaminophen', 'inflammation']
+    """
+    import pandas as pd
+
+    rows = [
+        {
+            "conflict": conflict.label,
+            "origin": conflict.origin,
+            "subject": kg.label(claim.subject),
+            "predicate": claim.predicate,
+            "object": kg.label(claim.object),
+            "negative": claim.negative,
+            "sources": ", ".join(claim.sources),
+            "evidence": ", ".join(map(str, claim.evidence)),
+            "subject_id": curie(claim.subject),
+            "object_id": curie(claim.object),
+            "conflict_id": curie(conflict.id),
+        }
+        for conflict in (conflicts(kg) if found is None else found)
+        for claim in conflict.claims
+    ]
+    columns = ["conflict", "origin", "subject", "predicate", "object", "negative", "sources", "evidence"]
+    return pd.DataFrame(rows, columns=[*columns, "subject_id", "object_id", "conflict_id"])
 
 
 def _curated(kg: KnowledgeGraph) -> list[Conflict]:

@@ -2,7 +2,8 @@
 
 An :class:`Answer` is a SELECT table (variables and rows of rdflib terms), an ASK boolean or a
 CONSTRUCT/DESCRIBE graph. It is written as W3C SPARQL 1.1 Query Results JSON, CSV or TSV, as
-Turtle for graphs, or turned into a pandas DataFrame with a label column beside each IRI column.
+Turtle for graphs, or turned into a pandas DataFrame that reads well: label columns first, entities
+as CURIEs (``bs:back_spasm``), the full IRIs a call away (:func:`iris`), integers kept integers.
 """
 
 from __future__ import annotations
@@ -17,12 +18,24 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from graph.core.lookup import curie
 from graph.core.vocab import PREFIXES
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Answer", "from_json", "to_csv", "to_frame", "to_json", "to_tsv", "to_turtle", "python_value"]
+__all__ = [
+    "Answer",
+    "curie",
+    "from_json",
+    "iris",
+    "python_value",
+    "to_csv",
+    "to_frame",
+    "to_json",
+    "to_tsv",
+    "to_turtle",
+]
 
 Row = tuple[Node | None, ...]
 
@@ -172,27 +185,78 @@ def python_value(term: Node | None) -> object:
     return str(term)
 
 
+def _column(values: list[object]) -> pd.Series[Any]:
+    """Return values as a Series that keeps integers integers (``Int64`` when some are missing)."""
+    import pandas as pd
+
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return pd.Series(values, dtype="Int64" if len(present) < len(values) else "int64")
+    if present and all(isinstance(v, bool) for v in present):
+        return pd.Series(values, dtype="boolean" if len(present) < len(values) else "bool")
+    if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return pd.Series(values, dtype="float64")
+    return pd.Series(values, dtype=object if len(present) < len(values) else None)
+
+
 def to_frame(answer: Answer, label: Callable[[URIRef], str]) -> pd.DataFrame:
-    """Return an answer as a DataFrame: plain values, and ``<column>_label`` after each IRI column.
+    """Return an answer as a DataFrame that reads well: labels first, entities as CURIEs.
 
-    ASK gives one column ``boolean``; CONSTRUCT and DESCRIBE give ``subject, predicate, object``.
+    For each variable that holds IRIs, ``<variable>_label`` (the label) comes first, in the
+    variables' order; then every variable's own column, its IRIs written as CURIEs (``bs:nsaid``).
+    The full IRIs stay available: ``frame.attrs["prefixes"]`` holds the prefixes and :func:`iris`
+    expands a column. Integers stay integers. ASK gives one column ``boolean``; CONSTRUCT and
+    DESCRIBE give ``subject``, ``predicate``, ``object``.
 
-    >>> frame = to_frame(Answer("SELECT", ("x",), ((URIRef("http://e/a"),),)), lambda iri: "A")
-    >>> list(frame.columns), frame.iloc[0].tolist()
-    (['x', 'x_label'], ['http://e/a', 'A'])
+    >>> a = URIRef("https://w3id.org/backspasm-kg/id/a")
+    >>> frame = to_frame(Answer("SELECT", ("x", "n"), ((a, Literal(2)),)), lambda iri: "A")
+    >>> list(frame.columns), frame["x"].tolist(), frame["n"].dtype.name
+    (['x_label', 'x', 'n'], ['bs:a'], 'int64')
     """
     import pandas as pd
 
     if answer.kind == "ASK":
         return pd.DataFrame({"boolean": [bool(answer.boolean)]})
     table = answer.triples()
-    data: dict[str, list[object]] = {}
+    labels: dict[str, pd.Series[Any]] = {}
+    values: dict[str, pd.Series[Any]] = {}
+    entities: list[str] = []
     for position, name in enumerate(table.vars):
         column = [row[position] for row in table.rows]
-        data[name] = [python_value(term) for term in column]
-        if any(isinstance(term, URIRef) for term in column) and f"{name}_label" not in table.vars:
-            data[f"{name}_label"] = [label(t) if isinstance(t, URIRef) else python_value(t) for t in column]
-    return pd.DataFrame(data, columns=list(data)) if data else pd.DataFrame(index=range(len(table.rows)))
+        if any(isinstance(term, URIRef) for term in column):
+            entities.append(name)
+            if f"{name}_label" not in table.vars:
+                labels[f"{name}_label"] = _column(
+                    [label(t) if isinstance(t, URIRef) else python_value(t) for t in column]
+                )
+            values[name] = _column([curie(t) if isinstance(t, URIRef) else python_value(t) for t in column])
+        else:
+            values[name] = _column([python_value(term) for term in column])
+    data = {**labels, **values}
+    frame = pd.DataFrame(data, index=range(len(table.rows)))
+    frame.attrs["prefixes"] = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    frame.attrs["entity_columns"] = entities
+    return frame
+
+
+def iris(frame: pd.DataFrame, column: str) -> pd.Series[Any]:
+    """Return a column of CURIEs as full IRIs (values that are not CURIEs are kept as they are).
+
+    >>> a = URIRef("https://w3id.org/backspasm-kg/id/a")
+    >>> frame = to_frame(Answer("SELECT", ("x",), ((a,),)), lambda iri: "A")
+    >>> iris(frame, "x").tolist()
+    ['https://w3id.org/backspasm-kg/id/a']
+    """
+    prefixes: dict[str, str] = frame.attrs.get("prefixes") or {p: str(n) for p, n in PREFIXES.items()}
+
+    def expand(value: object) -> object:
+        if isinstance(value, str):
+            prefix, colon, local = value.partition(":")
+            if colon and prefix in prefixes and not local.startswith("//"):
+                return prefixes[prefix] + local
+        return value
+
+    return frame[column].map(expand)
 
 
 def display_rows(answer: Answer, label: Callable[[URIRef], str]) -> tuple[list[str], list[list[str]]]:

@@ -11,7 +11,6 @@ before it runs; the shipped named queries are trusted and go straight to the eng
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -21,6 +20,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from graph.core.errors import QueryError, UnknownEntity
+from graph.core.lookup import close_matches
 from graph.core.vocab import BSO, GUIDANCE, RELATIONS
 from graph.query.guard import refuse_network
 from graph.query.named import NamedQuery, Param, load_queries, named_queries, prepare, triple_variables
@@ -54,7 +54,7 @@ def _named(name: str) -> NamedQuery:
     queries = named_queries()
     if name in queries:
         return queries[name]
-    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+    close = close_matches(name, queries)
     hint = f"; did you mean: {', '.join(close)}?" if close else " (bskg query --list shows them)"
     raise QueryError(f"no named query {name!r}{hint}")
 
@@ -72,7 +72,7 @@ def _value(param: Param, value: Any, index: LabelIndex) -> Node:
     if param.kind == "relation":
         text = str(value).removeprefix(str(BSO._NS)).removeprefix("bso:")
         if text not in RELATIONS and text not in GUIDANCE:
-            close = difflib.get_close_matches(text, [*RELATIONS, *GUIDANCE], n=3)
+            close = close_matches(text, [*RELATIONS, *GUIDANCE], cutoff=0.6)
             hint = f"; did you mean: {', '.join(close)}?" if close else ""
             raise QueryError(
                 f"parameter {param.name}: {str(value)!r} is not a relation of the vocabulary{hint}"

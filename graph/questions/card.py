@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 
 from graph.core.evidence import Evidence
+from graph.core.lookup import curie
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import BSO, GUIDANCE, RELATIONS
 
-__all__ = ["Card", "Relation", "describe", "local_name", "node_ref"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Card", "Relation", "describe", "local_name", "node_ref", "relations_frame"]
 
 _RELATION_IRIS = {BSO[name]: name for name in RELATIONS}
 _GUIDANCE_IRIS = {BSO[name]: name for name in GUIDANCE}
@@ -80,6 +85,41 @@ class Card:
             ],
             "relations": [r.as_dict(kg) for r in self.relations],
         }
+
+    def frame(self, kg: KnowledgeGraph) -> pd.DataFrame:
+        """Return the card's relations as a DataFrame with labels (see :func:`relations_frame`)."""
+        return relations_frame(kg, self.relations)
+
+
+def relations_frame(kg: KnowledgeGraph, relations: Iterable[Relation]) -> pd.DataFrame:
+    """Return relations (a card's, or the hops of a path) as a DataFrame that reads well.
+
+    Columns: ``subject``, ``predicate``, ``object`` (labels), ``support`` (an integer),
+    ``evidence`` (``source:line``), ``contested`` for hops, then ``subject_id``, ``object_id``
+    (CURIEs).
+
+    >>> frame = describe(kg, kg.index.resolve("Tylenol")).frame(kg)
+    >>> frame.loc[frame["object"] == "NSAID", ["subject", "predicate", "object", "object_id"]].values.tolist()
+    [['acetaminophen', 'memberOf', 'NSAID', 'bs:nsaid']]
+    """
+    import pandas as pd
+
+    rows = []
+    for relation in relations:
+        row: dict[str, object] = {
+            "subject": kg.label(relation.subject),
+            "predicate": relation.predicate,
+            "object": kg.label(relation.object),
+            "support": relation.support,
+            "evidence": ", ".join(map(str, relation.evidence)),
+        }
+        if hasattr(relation, "contested"):
+            row["contested"] = bool(relation.contested)
+        rows.append({**row, "subject_id": curie(relation.subject), "object_id": curie(relation.object)})
+    columns = ["subject", "predicate", "object", "support", "evidence", "subject_id", "object_id"]
+    if any("contested" in row for row in rows):
+        columns.insert(5, "contested")
+    return pd.DataFrame(rows, columns=columns).astype({"support": "int64"})
 
 
 def describe(kg: KnowledgeGraph, entity: URIRef) -> Card:

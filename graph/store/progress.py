@@ -16,7 +16,7 @@ def progress_bar(*, total: int | None, desc: str, unit: str = " it", show: bool 
     >>> progress_bar(total=3, desc="counting", show=False).disable
     True
     """
-    from tqdm.auto import tqdm  # imported when work starts: a bar costs nothing on the fast path
+    from tqdm import tqdm  # terminal bars only (tqdm.auto warns in a kernel without ipywidgets)
 
     visible = sys.stderr.isatty() if show is None else show
     return tqdm(
