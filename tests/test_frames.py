@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
+from rdflib import Literal
 
 from graph import conflicts, describe, most_connected, path, red_flags, treatments_for
 from graph.core.model import KnowledgeGraph
 from graph.quality.conflicts import conflicts_frame
+from graph.query.run import labeller
 from graph.questions.card import relations_frame
 from graph.questions.frames import path_frame, ranked_frame
 
@@ -82,4 +84,14 @@ def test_conflicts_frame_has_a_row_per_claim_with_labels(kg: KnowledgeGraph) -> 
     acetaminophen = frame[frame["subject_id"] == "bs:acetaminophen"]
     assert "NSAID" in set(acetaminophen["object"]) and "nsaid" not in set(frame["object"])
     assert frame["negative"].dtype == bool
-    no_iris_or_local_names(frame, kg, list(frame.columns))
+    assert "go to the emergency room" in set(frame["object"])  # an urgency level by its label
+    assert "EmergencyRoom" not in set(frame["object"])
+    values = {str(c.object) for conflict in found for c in conflict.claims if isinstance(c.object, Literal)}
+    levels = {
+        labeller(kg.index)(c.object)
+        for conflict in found
+        for c in conflict.claims
+        if c.predicate == "urgency"
+    }
+    entities = frame[~frame["object"].isin(values | levels)]
+    no_iris_or_local_names(entities, kg, list(frame.columns))

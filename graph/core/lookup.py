@@ -94,17 +94,23 @@ class LabelIndex:
     names
         Every normalised name, with the entities it names, the weight of the name (see
         :data:`graph.core.vocab.NAME_WEIGHTS`) and the name as written.
+    terms
+        The labels of the vocabulary's own individuals that relations point at (urgency levels),
+        so they are shown by label too; they are not entities and are never found by name.
     """
 
     labels: dict[URIRef, str] = field(default_factory=dict)
     types: dict[URIRef, tuple[str, ...]] = field(default_factory=dict)
     synonyms: dict[URIRef, tuple[str, ...]] = field(default_factory=dict)
     names: dict[str, list[tuple[URIRef, float, str]]] = field(default_factory=dict)
+    terms: dict[URIRef, str] = field(default_factory=dict)
 
     def label(self, entity: URIRef) -> str:
         """Return the preferred label of an entity (its IRI's last segment if it has none)."""
         if entity in self.labels:
             return self.labels[entity]
+        if entity in self.terms:
+            return self.terms[entity]
         text = str(entity)
         return text.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 

@@ -121,13 +121,16 @@ def conflicts_frame(kg: KnowledgeGraph, found: Iterable[Conflict] | None = None)
     """
     import pandas as pd
 
+    from graph.query.run import labeller
+
+    label = labeller(kg.index)  # entities, and the vocabulary's own terms such as urgency levels
     rows = [
         {
             "conflict": conflict.label,
             "origin": conflict.origin,
             "subject": kg.label(claim.subject),
             "predicate": claim.predicate,
-            "object": kg.label(claim.object),
+            "object": label(claim.object) if isinstance(claim.object, URIRef) else str(claim.object),
             "negative": claim.negative,
             "sources": ", ".join(claim.sources),
             "evidence": ", ".join(map(str, claim.evidence)),

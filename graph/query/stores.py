@@ -17,6 +17,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,7 +32,7 @@ from graph.core.model import KnowledgeGraph
 from graph.core.vocab import CLASS_NAMES, LABEL_PREDICATES, PREFIXES
 from graph.query.guard import get_time_limit
 from graph.query.results import Answer, from_json
-from graph.query.worker import call_with_time_limit
+from graph.query.worker import Worker
 from graph.store.oxigraph import open_folder
 from graph.view.tables import Tables
 
@@ -46,6 +47,8 @@ CATALOGUE = (
     "}"
 )
 _PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+#: The store of each loaded graph, kept while the graph lives.
+_OF: weakref.WeakKeyDictionary[KnowledgeGraph, OxigraphStore] = weakref.WeakKeyDictionary()
 
 
 class Store(Protocol):
@@ -125,11 +128,15 @@ class OxigraphStore:
     spec: str = "memory"
     _index: LabelIndex | None = field(default=None, repr=False)
     _graphs: frozenset[str] | None = field(default=None, repr=False)
+    _worker: Worker | None = field(default=None, repr=False)
 
     @classmethod
     def of(cls, kg: KnowledgeGraph) -> OxigraphStore:
-        """Return the store of a loaded graph, with the graph's own label index."""
-        return cls(kg.store, "memory", kg.index)
+        """Return the store of a loaded graph (one per graph, so its query worker is reused)."""
+        found = _OF.get(kg)
+        if found is None:
+            found = _OF[kg] = cls(kg.store, "memory", kg.index)
+        return found
 
     @classmethod
     def folder(cls, path: str | Path) -> OxigraphStore:
@@ -151,10 +158,12 @@ class OxigraphStore:
         return self._graphs
 
     def execute(self, text: str, bindings: dict[str, Node], timeout: float | None) -> Answer:
-        """Run the query in a killable worker (values substituted before evaluation)."""
+        """Run the query in this store's killable worker (values substituted before evaluation)."""
         limit = get_time_limit() if timeout is None else timeout
-        store = self.store
-        kind, payload = call_with_time_limit(lambda: _evaluate(store, text, bindings), limit)
+        if self._worker is None:
+            store = self.store
+            self._worker = Worker(lambda message: _evaluate(store, *message))  # type: ignore[misc]
+        kind, payload = self._worker.call((text, bindings), limit)
         return _answer(kind, payload, text)
 
 

@@ -1,10 +1,12 @@
-"""A killable worker: run one call in a forked child process and stop it for real at its time limit.
+"""A killable worker: queries run in a forked child process that is stopped for real at its time limit.
 
 Oxigraph evaluates in Rust and cannot be interrupted from Python, so a query that must stop at a
 time limit runs in a child process forked from this one: the child shares the loaded store (no
-copy, no reload), sends its answer back over a pipe, and is killed (SIGKILL) when the limit
-passes, so its CPU time ends with it. Where ``fork`` is not available the call runs in this
-process without a limit.
+copy, no reload), answers over a pipe, and is killed (SIGKILL) when a query passes its limit, so
+its CPU time ends with it; the next query forks a new child. Where ``fork`` is not available the
+call runs in this process without a limit. (The endpoint's pool, :mod:`graph.query.pool`, keeps
+several long-lived workers of its own, started from a recipe because a server must not fork
+itself mid-request.)
 """
 
 from __future__ import annotations
@@ -14,13 +16,11 @@ import os
 import signal
 import sys
 from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import Any
 
 from graph.core.errors import GraphError, QueryError
 
-__all__ = ["call_with_time_limit", "can_fork"]
-
-T = TypeVar("T")
+__all__ = ["Worker", "can_fork"]
 
 
 def can_fork() -> bool:
@@ -32,64 +32,85 @@ def can_fork() -> bool:
     return sys.platform != "win32" and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _child(work: Callable[[], object], conn: object) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    try:
-        outcome: tuple[str, object] = ("ok", work())
-    except GraphError as error:
-        outcome = ("graph-error", str(error))
-    except Exception as error:  # reported to the parent as one line
-        outcome = ("error", str(error).splitlines()[0] if str(error) else type(error).__name__)
-    try:
+def _serve(work: Callable[[object], object], conn: object) -> None:
+    """Answer each message with ``work(message)``: the loop of a :class:`Worker`'s child."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            message = conn.recv()  # type: ignore[attr-defined]
+        except (EOFError, OSError):
+            os._exit(0)
+        try:
+            outcome: tuple[str, object] = ("ok", work(message))
+        except GraphError as error:
+            outcome = ("graph-error", str(error))
+        except Exception as error:  # reported to the parent as one line
+            outcome = ("error", str(error).splitlines()[0] if str(error) else type(error).__name__)
         conn.send(outcome)  # type: ignore[attr-defined]
-    finally:
-        os._exit(0)  # no atexit handlers, no flushing of the parent's buffers in the child
 
 
-def call_with_time_limit(work: Callable[[], T], seconds: float) -> T:
-    """Return ``work()`` computed in a forked child, or raise :class:`QueryError` past ``seconds``.
+class Worker:
+    """A child process forked once, answering calls until one runs past its time limit.
 
-    ``work`` must return something picklable (query results as bytes or plain data).
+    The child is forked from this process the first time it is needed, so it shares what this
+    process has loaded (the store) without copying or reloading it; each call costs a message
+    over a pipe. A call past its limit kills the child (its CPU use stops with it) and the next
+    call forks a new one. Where ``fork`` is not available, calls run in this process, unlimited.
 
-    >>> call_with_time_limit(lambda: sum(range(10)), 5)
-    45
-    >>> import itertools
-    >>> call_with_time_limit(lambda: [None for _ in itertools.count()], 0.2)
-    Traceback (most recent call last):
-    ...
-    graph.core.errors.QueryError: the query ran for more than 0.2 s and was stopped (...
+    >>> worker = Worker(lambda n: n * 2)
+    >>> worker.call(21, 5)
+    42
+    >>> worker.close()
     """
-    if not seconds > 0:
-        raise QueryError(f"the time limit must be a positive number of seconds, not {seconds!r}")
-    if not can_fork():
-        return work()
-    context = multiprocessing.get_context("fork")
-    parent, child = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(work, child), daemon=True)
-    process.start()
-    child.close()
-    try:
-        ready = parent.poll(seconds)
-        outcome = parent.recv() if ready else None
-    except EOFError:
-        outcome = ("error", f"the query worker stopped (exit code {process.exitcode})")
-    except BaseException:  # Ctrl-C in the caller: stop the query too
-        process.kill()
-        process.join()
-        raise
-    finally:
-        parent.close()
-    if outcome is None:
-        process.kill()
-        process.join()
-        raise QueryError(
-            f"the query ran for more than {seconds:g} s and was stopped "
-            "(set a longer time limit with --timeout or timeout=, or add a LIMIT)"
-        )
-    process.join()
-    status, value = outcome
-    if status == "graph-error":
-        raise QueryError(str(value))
-    if status == "error":
-        raise QueryError(str(value))
-    return cast(T, value)
+
+    def __init__(self, work: Callable[[object], object]) -> None:
+        self.work = work
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._conn: Any = None
+
+    def _start(self) -> Any:
+        if self._process is not None and self._process.is_alive():
+            return self._conn
+        context = multiprocessing.get_context("fork")
+        parent, child = context.Pipe()
+        process = context.Process(target=_serve, args=(self.work, child), daemon=True)
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+        return parent
+
+    def call(self, message: object, seconds: float) -> Any:
+        """Return ``work(message)`` computed by the child, or raise :class:`QueryError` past ``seconds``."""
+        if not seconds > 0:
+            raise QueryError(f"the time limit must be a positive number of seconds, not {seconds!r}")
+        if not can_fork():
+            return self.work(message)
+        conn = self._start()
+        try:
+            conn.send(message)
+            outcome = conn.recv() if conn.poll(seconds) else None
+        except (EOFError, OSError):
+            self.close()
+            raise QueryError("the query worker stopped; run the query again") from None
+        except BaseException:  # Ctrl-C in the caller: stop the work too
+            self.close()
+            raise
+        if outcome is None:
+            self.close()
+            raise QueryError(
+                f"the query ran for more than {seconds:g} s and was stopped "
+                "(set a longer time limit with --timeout or timeout=, or add a LIMIT)"
+            )
+        status, value = outcome
+        if status != "ok":
+            raise QueryError(str(value))
+        return value
+
+    def close(self) -> None:
+        """Stop the child (killed: it may be in the middle of a runaway query)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.join()
+        if self._conn is not None:
+            self._conn.close()
+        self._process, self._conn = None, None

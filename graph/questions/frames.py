@@ -34,7 +34,7 @@ def ranked_frame(kg: KnowledgeGraph, answers: Iterable[Ranked]) -> pd.DataFrame:
 
     >>> from graph.questions.ranking import most_connected
     >>> ranked_frame(kg, most_connected(kg, 1))[["label", "score"]].values.tolist()
-    [['back spasm', 159]]
+    [['back spasm', 155]]
     """
     import pandas as pd
 

@@ -30,7 +30,7 @@ _IDENTIFIER = "http://purl.org/dc/terms/identifier"
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _LINE, _RANK, _CLAIM, _URGENCY = (ONTOLOGY + name for name in ("line", "rank", "claim", "urgency"))
 _STRENGTH, _CONTEXT, _HEDGED = ONTOLOGY + "claimStrength", ONTOLOGY + "contextLine", ONTOLOGY + "Hedged"
-_SOURCE, _DISAGREEMENT = ONTOLOGY + "Source", ONTOLOGY + "Disagreement"
+_SOURCE, _DISAGREEMENT, _LEVEL = ONTOLOGY + "Source", ONTOLOGY + "Disagreement", ONTOLOGY + "UrgencyLevel"
 _CLASSES = {ONTOLOGY + name: name for name in CLASS_NAMES}
 _NAMES = {str(predicate): weight for predicate, weight in NAME_WEIGHTS}
 _GUIDANCE = {ONTOLOGY + name: name for name in GUIDANCE}
@@ -78,6 +78,7 @@ class Tables:
         self.claims: list[tuple[str, str]] = []
         self.urgency: dict[str, set[str]] = defaultdict(set)
         self.ranks: dict[str, str] = {}
+        self.levels: set[str] = set()
 
     def feed(self, triples: Iterable[Any]) -> None:
         """Sort each triple (a pyoxigraph ``Triple`` or ``Quad``) into the table it belongs to."""
@@ -100,6 +101,8 @@ class Tables:
                     self.sources.add(subject)
                 elif klass == _DISAGREEMENT:
                     self.disagreements.add(subject)
+                elif klass == _LEVEL:
+                    self.levels.add(subject)
             elif predicate in _EDGES:
                 if isinstance(obj, named) and isinstance(subject_term, named):
                     relations[_EDGES[predicate]].add((subject, obj.value))
@@ -160,6 +163,10 @@ class Tables:
                     names[normalize(value)].append((entity, weight, value))
             index.synonyms[entity] = tuple(synonyms)
         index.names = dict(names)
+        for level in sorted(self.levels):
+            labels = self.names.get(level, {}).get(_LABEL)
+            if labels:
+                index.terms[URIRef(level)] = min(labels)
         return index
 
     def relation_count(self, entities: set[str]) -> int:
