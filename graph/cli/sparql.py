@@ -59,6 +59,20 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
         metavar="N",
         help="largest result sent, in bytes (default 10000000); bigger results get HTTP 413",
     )
+    serve.add_argument(
+        "--max-body",
+        type=int,
+        default=None,
+        metavar="N",
+        help="largest request body, in bytes (default 1000000); bigger requests get HTTP 413",
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="query worker processes (default: the CPU count, at least 2; $BSKG_SERVE_WORKERS)",
+    )
     _store_options(serve)
     serve.set_defaults(run=_serve)
 
@@ -165,8 +179,10 @@ def _print(answer: Answer, form: str, label) -> None:  # type: ignore[no-untyped
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from graph.present.endpoint import DEFAULT_MAX_BYTES, start
+    from graph.present.endpoint import DEFAULT_MAX_BODY, DEFAULT_MAX_BYTES, start
 
+    if args.workers is not None and args.workers < 1:
+        raise GraphError("--workers must be 1 or more")
     endpoint = start(
         store=args.store or os.environ.get("BSKG_STORE") or "memory",
         data=getattr(args, "data", None),
@@ -174,6 +190,8 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         timeout=args.timeout,
         max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
+        workers=args.workers,
+        max_body=args.max_body or DEFAULT_MAX_BODY,
     )
     print(f"SPARQL endpoint {endpoint.url}query · query page {endpoint.url} · read-only · Ctrl-C stops")
     sys.stdout.flush()

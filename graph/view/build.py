@@ -42,7 +42,7 @@ from graph.core.lookup import LabelIndex
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import EDGE_RELATIONS, GUIDANCE, NEGATIVE_RELATIONS, term
 from graph.store.progress import progress_bar
-from graph.view.tables import Tables, to_rdflib
+from graph.view.tables import Tables, iri, to_rdflib
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -108,7 +108,7 @@ def _view(tables: Tables, index: LabelIndex, evidence: EvidenceIndex) -> nx.Mult
         predicate = term(name)
         negative = name in NEGATIVE_RELATIONS
         for subject, obj in sorted(tables.relations.get(name, ())):
-            s, o = URIRef(subject), URIRef(obj)
+            s, o = iri(subject), iri(obj)
             if s not in index.types or o not in index.types:
                 continue
             cites = evidence.get((s, predicate, o))
@@ -130,7 +130,7 @@ def _view(tables: Tables, index: LabelIndex, evidence: EvidenceIndex) -> nx.Mult
             )
     graph.add_edges_from(edges)
     for flag in sorted(tables.urgency):
-        node = URIRef(flag)
+        node = iri(flag)
         if node in graph:
             graph.nodes[node]["urgency"] = tables.urgency_levels(flag, evidence)
     return graph

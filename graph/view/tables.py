@@ -7,6 +7,7 @@ so every index of a :class:`~graph.core.model.KnowledgeGraph` comes from the sam
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -20,7 +21,7 @@ from graph.core.lookup import LabelIndex
 from graph.core.text import normalize
 from graph.core.vocab import CLASS_NAMES, EDGE_RELATIONS, GUIDANCE, NAME_WEIGHTS, ONTOLOGY
 
-__all__ = ["Tables", "to_rdflib"]
+__all__ = ["Tables", "iri", "to_rdflib"]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _TYPE, _STATEMENT = _RDF + "type", _RDF + "Statement"
@@ -37,6 +38,19 @@ _GUIDANCE = {ONTOLOGY + name: name for name in GUIDANCE}
 _EDGES = {ONTOLOGY + name: name for name in EDGE_RELATIONS}
 
 
+@functools.lru_cache(maxsize=1 << 20)
+def iri(value: str) -> URIRef:
+    """Return the rdflib IRI of an IRI Oxigraph has read, made once per distinct IRI.
+
+    Oxigraph has already checked the IRI, so rdflib's own check (most of the cost of building
+    a million of them) is skipped: ``str.__new__`` is what ``URIRef.__new__`` calls after it.
+
+    >>> iri("https://w3id.org/backspasm-kg/id/stress") == URIRef("https://w3id.org/backspasm-kg/id/stress")
+    True
+    """
+    return str.__new__(URIRef, value)
+
+
 def to_rdflib(term: Any) -> Node:
     """Return the rdflib term of a pyoxigraph term (a literal keeps its language or datatype).
 
@@ -44,11 +58,11 @@ def to_rdflib(term: Any) -> Node:
     rdflib.term.URIRef('https://w3id.org/backspasm-kg/id/stress')
     """
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return iri(term.value)
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        return Literal(term.value, datatype=iri(term.datatype.value))
     from rdflib import BNode
 
     return BNode(term.value)
@@ -149,7 +163,7 @@ class Tables:
         index = LabelIndex()
         names: dict[str, list[tuple[URIRef, float, str]]] = defaultdict(list)
         for name in sorted(self.types):
-            entity = URIRef(name)
+            entity = iri(name)
             index.types[entity] = tuple(sorted(set(self.types[name]), key=CLASS_NAMES.index))
             synonyms: list[str] = []
             found = self.names.get(name, {})
@@ -166,7 +180,7 @@ class Tables:
         for level in sorted(self.levels):
             labels = self.names.get(level, {}).get(_LABEL)
             if labels:
-                index.terms[URIRef(level)] = min(labels)
+                index.terms[iri(level)] = min(labels)
         return index
 
     def relation_count(self, entities: set[str]) -> int:
@@ -186,7 +200,7 @@ class Tables:
         for level in self.urgency[flag]:
             local = level.rsplit("#", 1)[-1]
             labels = self.names.get(level, {}).get(_LABEL)
-            cites = evidence.get((URIRef(flag), URIRef(_URGENCY), URIRef(level)))
+            cites = evidence.get((iri(flag), iri(_URGENCY), iri(level)))
             levels.append(
                 {
                     "level": local,
