@@ -259,7 +259,11 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _umask() -> int:
-    mask = os.umask(0o022)
+    """Return the process umask, read without changing it where Linux shows it."""
+    with suppress(OSError, ValueError, StopIteration):
+        status = Path("/proc/self/status").read_text(encoding="ascii").splitlines()
+        return int(next(line for line in status if line.startswith("Umask:")).split()[1], 8)
+    mask = os.umask(0o022)  # elsewhere: set and restore (briefly visible to other threads)
     os.umask(mask)
     return mask
 
