@@ -61,6 +61,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except (OSError, UnicodeError) as error:  # a file the command did not check itself: still one line
+        print(f"bskg: error: {_describe(error)}", file=sys.stderr)
+        return 2
+
+
+def _describe(error: OSError | UnicodeError) -> str:
+    """Return an OS or decoding error as one line, naming the file when it is known.
+
+    >>> _describe(FileNotFoundError(2, "No such file or directory", "x.ttl"))
+    'x.ttl: no such file or directory'
+    """
+    if isinstance(error, OSError) and error.strerror:
+        where = f"{error.filename}: " if error.filename is not None else ""
+        return f"{where}{error.strerror.lower()}"
+    if isinstance(error, UnicodeDecodeError):
+        return f"not UTF-8 text: byte 0x{error.object[error.start]:02x} at offset {error.start}"
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 def _version() -> str:

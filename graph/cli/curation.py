@@ -9,7 +9,7 @@ from pathlib import Path
 
 from graph.cli.common import add_json_flag, add_quotes_flag, emit_json, graph_of, print_quotes, print_table
 from graph.core.errors import GraphError
-from graph.core.files import atomic_write
+from graph.core.files import atomic_write, locked, read_text, require_file
 from graph.curation.canonical import canonical_turtle
 from graph.quality.conflicts import conflicts
 from graph.quality.coverage import coverage, source_lines
@@ -148,30 +148,30 @@ def _add(args: argparse.Namespace) -> int:
     from graph.view.load import load
 
     kg = graph_of(args)
-    target: Path = args.file
-    if not target.is_file():
-        raise GraphError(f"{target}: no such file")
+    target: Path = require_file(args.file)
     if args.predicate not in RELATIONS + GUIDANCE:
         raise GraphError(
             f"unknown property {args.predicate!r}; use one of: {', '.join(RELATIONS + GUIDANCE)}"
         )
     subject = kg.index.resolve(args.subject)
     obj = Literal(args.object, lang="en") if args.predicate in GUIDANCE else kg.index.resolve(args.object)
-    part = read_turtle(target)
-    minted = add_fact(part, subject, BSO[args.predicate], obj, [(args.source, args.line)], args.hedged)
-    text = canonical_turtle(part)
-    with tempfile.TemporaryDirectory() as scratch:
-        trial = Path(scratch) / target.name
-        trial.write_text(text, encoding="utf-8")
-        others = [p for p in kg.files if p.resolve() != target.resolve()]
-        for other in others:
-            shutil.copy(other, Path(scratch) / f"_{other.name}")
-        report = validate(load(Path(scratch)), sources=args.sources)
-    if not report.conforms:
-        for violation in report.violations:
-            print(violation)
-        raise GraphError(f"not added: the fact would make the graph invalid ({target} unchanged)")
-    atomic_write(target, text)
+    with locked(target):  # read, check and write as one step: a concurrent add waits, then adds to ours
+        read_text(target)
+        part = read_turtle(target)
+        minted = add_fact(part, subject, BSO[args.predicate], obj, [(args.source, args.line)], args.hedged)
+        text = canonical_turtle(part)
+        with tempfile.TemporaryDirectory() as scratch:
+            trial = Path(scratch) / target.name
+            trial.write_text(text, encoding="utf-8")
+            others = [p for p in kg.files if p.resolve() != target.resolve()]
+            for other in others:
+                shutil.copy(other, Path(scratch) / f"_{other.name}")
+            report = validate(load(Path(scratch)), sources=args.sources)
+        if not report.conforms:
+            for violation in report.violations:
+                print(violation)
+            raise GraphError(f"not added: the fact would make the graph invalid ({target} unchanged)")
+        atomic_write(target, text)
     print(
         f"added {kg.label(subject)} {args.predicate} {obj if isinstance(obj, Literal) else kg.label(obj)}"
         f" ({args.source}:{args.line}) as {minted[0]}"
@@ -185,9 +185,7 @@ def _import_records(args: argparse.Namespace) -> int:
     from graph.curation.records import records_to_graph
 
     try:
-        data = json.loads(args.records.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise GraphError(f"{args.records}: cannot read: {error}") from error
+        data = json.loads(read_text(args.records))
     except json.JSONDecodeError as error:
         raise GraphError(f"{args.records}:{error.lineno}: invalid JSON: {error.msg}") from error
     if not isinstance(data, dict):
@@ -196,28 +194,26 @@ def _import_records(args: argparse.Namespace) -> int:
         text = canonical_turtle(records_to_graph(data))
     except (KeyError, TypeError, ValueError) as error:
         raise GraphError(f"{args.records}: malformed record: {error!r}") from error
-    if args.output.exists() and not args.force:
-        raise GraphError(f"{args.output} exists; pass --force to replace it")
-    atomic_write(args.output, text)
+    with locked(args.output):  # the check and the write as one step
+        if args.output.exists() and not args.force:
+            raise GraphError(f"{args.output} exists; pass --force to replace it")
+        atomic_write(args.output, text)
     print(f"wrote {args.output} ({text.count(chr(10))} lines)")
     return 0
 
 
 def _fmt(args: argparse.Namespace) -> int:
-    path: Path = args.file
-    if not path.is_file():
-        raise GraphError(f"{path}: no such file")
-    current = path.read_text(encoding="utf-8")
-    canonical = canonical_turtle(read_turtle(path))
+    path: Path = require_file(args.file)
     if args.check:
-        if current != canonical:
+        if read_text(path) != canonical_turtle(read_turtle(path)):
             print(f"{path}: not in canonical layout (run: bskg fmt {path})")
             return 1
         print(f"{path}: canonical")
         return 0
-    if current != canonical:
-        atomic_write(path, canonical)
-        print(f"{path}: rewritten")
-    else:
-        print(f"{path}: already canonical")
+    with locked(path):  # an add between our read and our write would otherwise be lost
+        current = read_text(path)
+        canonical = canonical_turtle(read_turtle(path))
+        if current != canonical:
+            atomic_write(path, canonical)
+    print(f"{path}: rewritten" if current != canonical else f"{path}: already canonical")
     return 0

@@ -196,8 +196,7 @@ def import_hpo(
         '    dcterms:identifier "hpoa" ;\n    bso:fileName "phenotype.hpoa" ;\n'
         f"    bso:lineCount {total_lines} .\n"
     )
-    target = Path(out)
-    target.mkdir(parents=True, exist_ok=True)
+    target = Path(out)  # atomic_write creates the folder, or says in one line why it cannot
     atomic_write(target / "triples.ttl", "".join(lines))
     atomic_write(target / "sources.ttl", source)
     return {
