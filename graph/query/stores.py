@@ -6,8 +6,15 @@ already runs. The first two are the same engine and the same class. :func:`graph
 turns parameters into RDF terms; Oxigraph binds a selected variable before evaluation
 (``substitutions``; every parameter of a named query is selected), and any other variable (in a
 user's own text) or any variable sent to an endpoint gets a ``VALUES`` block at the start of the
-query's ``WHERE`` group, which every engine joins the same way. Every store answers the same named
-queries with the same rows.
+query's ``WHERE`` group (of the inner ``SELECT`` of a wrapped query), which every engine joins the
+same way. Every store answers the same named queries with the same rows (``queries/README.md``).
+
+A graph held in a named graph of a server (always so on Virtuoso, whose default graph is the union
+of every graph, its system graphs included) is named with the standard protocol parameter in the
+URL: ``sparql:http://HOST:8890/sparql?default-graph-uri=IRI`` (percent-encoded). It travels in
+the URL of every request, so the label index, the named queries and the fetched neighbourhoods all
+see that graph only. An answer the server cut at its row limit (Virtuoso's ``X-SPARQL-MaxRows``
+header) is refused with a one-line error rather than shown short.
 """
 
 from __future__ import annotations
@@ -188,7 +195,8 @@ def with_values(text: str, bindings: dict[str, Node]) -> str:
     block = values_block(bindings)
     if not block:
         return text
-    opening = _where_opening(text)
+    masked = _SKIP.sub(lambda m: " " * len(m.group(0)), text)
+    opening = _descend(masked, _where_opening(text), list(bindings))
     return text[: opening + 1] + " " + block + "\n" + text[opening + 1 :]
 
 
@@ -220,6 +228,38 @@ def _where_opening(text: str) -> int:
                     raise QueryError("the query has no WHERE group to bind values in")
                 return following
     return first
+
+
+def _projected(clause: str) -> set[str]:
+    """Return the variables a ``SELECT`` clause projects: bare ones and ``AS`` targets.
+
+    >>> sorted(_projected(" ?a (COUNT(?b) AS ?c) "))
+    ['a', 'c']
+    """
+    targets = set(re.findall(r"\bAS\s+[?$](\w+)", clause, re.I))
+    while (flat := re.sub(r"\([^()]*\)", " ", clause)) != clause:
+        clause = flat
+    return targets | set(re.findall(r"[?$](\w+)", clause))
+
+
+def _descend(masked: str, opening: int, names: list[str]) -> int:
+    """Return the ``{`` of the innermost ``WHERE`` when a group starts with a sub-``SELECT`` of ``names``.
+
+    A wrapped query (aggregate inside, ``COALESCE`` outside) gets its values where its triple
+    patterns are, so every engine joins them before aggregating; only when the inner ``SELECT``
+    projects every bound variable, so the answer is the same.
+
+    >>> text = "SELECT ?x WHERE { { SELECT ?x WHERE { ?x a ?c } } }"
+    >>> text[_descend(text, 16, ["x"]) :], text[_descend(text, 16, ["c"]) :]
+    ('{ ?x a ?c } } }', '{ { SELECT ?x WHERE { ?x a ?c } } }')
+    """
+    while (inner := re.match(r"\{\s*\{\s*SELECT\b", masked[opening:], re.I)) is not None:
+        following = masked.find("{", opening + inner.end())
+        projected = _projected(masked[opening + inner.end() : following])
+        if following < 0 or not set(names) <= projected:
+            break
+        opening = following
+    return opening
 
 
 @dataclass
@@ -260,6 +300,7 @@ class RemoteStore:
         try:
             with urllib.request.urlopen(request, timeout=limit) as response:  # noqa: S310
                 payload = response.read()
+                ceiling = response.headers.get("X-SPARQL-MaxRows")
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace").strip().splitlines()
             reason = detail[0] if detail else error.reason
@@ -268,11 +309,28 @@ class RemoteStore:
             raise QueryError(f"{self.url} gave no answer within {limit:g} s") from None
         except (urllib.error.URLError, OSError) as error:
             raise QueryError(f"cannot reach {self.url}: {getattr(error, 'reason', error)}") from None
-        if graph_query:
-            return _answer("GRAPH", payload, text)
-        data = json.loads(payload)
-        return (
-            Answer("ASK", boolean=bool(data["boolean"])) if "boolean" in data else from_json("SELECT", data)
+        answer = _answer("GRAPH", payload, text) if graph_query else _json_answer(json.loads(payload))
+        _refuse_truncated(self.url, ceiling, answer)
+        return answer
+
+
+def _json_answer(data: dict[str, Any]) -> Answer:
+    return Answer("ASK", boolean=bool(data["boolean"])) if "boolean" in data else from_json("SELECT", data)
+
+
+def _refuse_truncated(url: str, ceiling: str | None, answer: Answer) -> None:
+    """Raise :class:`QueryError` when an endpoint cut the answer at its row limit (Virtuoso does so silently).
+
+    Virtuoso answers HTTP 200 with at most ``[SPARQL] ResultSetMaxRows`` rows (Debian: 10000) and says
+    so only in the ``X-SPARQL-MaxRows`` header; a full answer never has as many rows as the limit.
+    """
+    if ceiling is None or not ceiling.strip().isdigit():
+        return
+    count = len(answer.rows) if answer.kind == "SELECT" else len(answer.graph or ())
+    if answer.kind != "ASK" and count >= int(ceiling):
+        raise QueryError(
+            f"{url} cut the answer at {int(ceiling)} rows (X-SPARQL-MaxRows): narrow the query or raise "
+            "the server's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)"
         )
 
 

@@ -1,0 +1,147 @@
+"""Every named query gives the same rows on the four stores: memory, an Oxigraph folder,
+``oxigraph serve`` and Virtuoso 7.2 (issue #16).
+
+The bundled graph is loaded into each store the way a user would (``load_into``: a folder, the
+Oxigraph server's Graph Store Protocol endpoint, Virtuoso's ``/sparql-graph-crud-auth`` with a
+named graph and digest credentials) and every named query runs unbound (unless a parameter is
+required), with each parameter bound alone, and with all of them bound together. Rows are compared
+in order, cell by cell as (text, datatype or language); the items of aggregated lists are compared
+sorted (SPARQL leaves ``GROUP_CONCAT`` order to the engine). Virtuoso is skipped with a reason when
+it is not installed, and missing it fails the run when ``BSKG_REQUIRE_VIRTUOSO=1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Literal
+
+from graph.core.model import KnowledgeGraph
+from graph.query.results import Answer
+from graph.query.run import named_queries, run
+from graph.query.stores import OxigraphStore, RemoteStore, Store
+from graph.store.data import data_dir, data_files
+from graph.store.publish import load_into
+from tests.servers import DEFAULT_GRAPH, oxigraph_server, virtuoso_server
+from tests.test_queries import normalise
+
+pytestmark = pytest.mark.server
+
+#: A value for every parameter of every named query, names as a user types them (bundled graph).
+VALUES: dict[str, dict[str, str]] = {
+    "agreed_causes": {"condition": "back spasm"},
+    "by_name": {"name": "Tylenol"},
+    "causes": {"condition": "back spasm"},
+    "class_members": {"drug_class": "NSAID"},
+    "conditions_with_symptom": {"symptom": "back spasm"},
+    "connected_treatments": {"entity": "herniated disc"},
+    "drug_class_details": {"drug_class": "muscle relaxant"},
+    "evidence": {"subject": "stress", "predicate": "causes", "object": "back spasm"},
+    "guidance": {"entity": "rest"},
+    "mimics": {"condition": "back spasm"},
+    "negative_claims": {"subject": "bed rest"},
+    "preventions": {"condition": "back spasm"},
+    "radiating_symptoms": {"symptom": "sciatica"},
+    "red_flags": {"condition": "back spasm"},
+    "relations": {"subject": "ibuprofin", "object": "back spasm"},
+    "risk_groups": {"condition": "back spasm"},
+    "side_effects": {"drug": "cyclobenzaprine"},
+    "symptoms": {"condition": "back spasm"},
+    "treatments_for": {"cause": "dehydration"},
+    "what_is": {"entity": "Advil"},
+}
+
+
+def _cases() -> list[tuple[str, dict[str, str]]]:
+    """Each query unbound (unless a parameter is required), each parameter alone, and all together."""
+    cases: list[tuple[str, dict[str, str]]] = []
+    for name, query in sorted(named_queries().items()):
+        values = VALUES.get(name, {})
+        assert {p.name for p in query.params} == set(values), f"VALUES misses a parameter of {name}"
+        if not any(p.required for p in query.params):
+            cases.append((name, {}))
+        cases.extend((name, {key: value}) for key, value in values.items())
+        if len(values) > 1:
+            cases.append((name, dict(values)))
+    return cases
+
+
+CASES = _cases()
+
+
+def _id(case: tuple[str, dict[str, str]]) -> str:
+    name, params = case
+    return name + "".join(f"[{key}={value}]" for key, value in params.items())
+
+
+def _kinds(answer: Answer) -> list[list[str]]:
+    """Each cell's datatype or language (empty for an IRI, a plain string or no value)."""
+    return [
+        [(term.language or str(term.datatype or "")) if isinstance(term, Literal) else "" for term in row]
+        for row in answer.rows
+    ]
+
+
+Table = tuple[list[str], list[list[str]], list[list[str]]]
+
+
+def _table(store: Store, name: str, params: dict[str, Any]) -> Table:
+    answer = run(store, name, **params)
+    return [str(v) for v in answer.vars], normalise(answer), _kinds(answer)
+
+
+@pytest.fixture(scope="module")
+def files() -> list[Path]:
+    return data_files(data_dir())
+
+
+@pytest.fixture(scope="module")
+def folder_store(files: list[Path], tmp_path_factory: pytest.TempPathFactory) -> OxigraphStore:
+    folder = tmp_path_factory.mktemp("parity-oxigraph")
+    load_into(str(folder), data_dir(), progress=False)
+    return OxigraphStore.folder(folder)
+
+
+@pytest.fixture(scope="module")
+def oxigraph_remote() -> Iterator[RemoteStore]:
+    with oxigraph_server([]) as server:
+        assert server.store is not None
+        load_into(server.store, data_dir(), progress=False)
+        yield RemoteStore(server.sparql)
+
+
+@pytest.fixture(scope="module")
+def virtuoso_remote() -> Iterator[RemoteStore]:
+    with virtuoso_server([]) as server:
+        assert server.store is not None and server.auth is not None
+        load_into(server.store, data_dir(), graph=DEFAULT_GRAPH, auth=server.auth, progress=False)
+        yield RemoteStore(server.endpoint)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
+def test_oxigraph_folder_and_server_match_memory(
+    kg: KnowledgeGraph,
+    folder_store: OxigraphStore,
+    oxigraph_remote: RemoteStore,
+    case: tuple[str, dict[str, str]],
+) -> None:
+    name, params = case
+    expected = _table(OxigraphStore.of(kg), name, params)
+    assert expected[1], f"{_id(case)} has no rows: choose a value that answers"
+    assert _table(folder_store, name, params) == expected
+    assert _table(oxigraph_remote, name, params) == expected
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
+def test_virtuoso_matches_memory(
+    kg: KnowledgeGraph, virtuoso_remote: RemoteStore, case: tuple[str, dict[str, str]]
+) -> None:
+    name, params = case
+    assert _table(virtuoso_remote, name, params) == _table(OxigraphStore.of(kg), name, params)
+
+
+def test_every_query_has_a_case_unbound_or_bound() -> None:
+    assert {name for name, _ in CASES} == set(named_queries())
