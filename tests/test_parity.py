@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from rdflib import Literal
 
+from graph.cli import main
 from graph.core.model import KnowledgeGraph
 from graph.query.results import Answer
 from graph.query.run import named_queries, run
@@ -26,6 +27,7 @@ from graph.query.stores import OxigraphStore, RemoteStore, Store
 from graph.store.data import data_dir, data_files
 from graph.store.publish import load_into
 from tests.servers import DEFAULT_GRAPH, oxigraph_server, virtuoso_server
+from tests.test_pinned import QUESTIONS as PINNED
 from tests.test_queries import normalise
 
 pytestmark = pytest.mark.server
@@ -145,3 +147,57 @@ def test_virtuoso_matches_memory(
 
 def test_every_query_has_a_case_unbound_or_bound() -> None:
     assert {name for name, _ in CASES} == set(named_queries())
+
+
+#: The question commands that take ``--store`` (graph/cli/questions.py), as pinned in test_pinned.
+_ASKING = {"treatments", "causes", "symptoms", "red-flags", "prevent", "side-effects", "members"}
+_ASKING |= {"mimics", "symptom-of", "at-risk", "spreads", "path", "top"}
+QUESTIONS = [argv for argv in PINNED if argv[0] in _ASKING]
+QUESTIONS += [["spreads", "back spasm", "--json"], ["path", "labor", "stretching", "--json"]]
+QUESTIONS += [["red-flags", "back spasm", "--paths"], ["treatments", "dehydration"]]
+
+
+def _printed(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("argv", QUESTIONS, ids=" ".join)
+@pytest.mark.parametrize("engine", ["oxigraph", "virtuoso"])
+def test_questions_answer_the_same_from_a_server(
+    argv: list[str], engine: str, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each question fetches its neighbourhood from the server and prints what the local graph gives."""
+    store: RemoteStore = request.getfixturevalue(f"{engine}_remote")
+    local = _printed(argv, capsys)
+    assert local[0] == 0
+    assert _printed([*argv, "--store", f"sparql:{store.url}"], capsys) == local
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "virtuoso"])
+def test_html_focus_draws_the_same_page_from_a_server(
+    engine: str, request: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store: RemoteStore = request.getfixturevalue(f"{engine}_remote")
+    argv = ["html", "--focus", "Tylenol", "--depth", "2", "-o", "-"]
+    local = _printed(argv, capsys)
+    assert local[0] == 0 and "acetaminophen" in local[1]
+    assert _printed([*argv, "--store", f"sparql:{store.url}"], capsys) == local
+    assert main(["html", "--store", f"sparql:{store.url}", "-o", str(tmp_path / "x.html")]) == 2
+    assert (
+        capsys.readouterr().err.strip()
+        == "bskg: error: html --store draws one neighbourhood: give --focus NAME"
+    )
+
+
+def test_a_hub_cannot_pull_in_the_graph(oxigraph_remote: RemoteStore) -> None:
+    """The neighbourhood is bounded: more entities than the limit is a one-line error."""
+    from graph.core.errors import GraphError
+    from graph.view.neighbourhood import neighbourhood
+
+    spasm = "https://w3id.org/backspasm-kg/id/back_spasm"
+    assert len(neighbourhood(oxigraph_remote, [spasm], 1).index.types) > 20
+    with pytest.raises(GraphError, match="holds more than 20 entities"):
+        neighbourhood(oxigraph_remote, [spasm], 2, limit=20)
