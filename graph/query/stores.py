@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from graph.core.errors import GraphError, QueryError
@@ -38,11 +37,21 @@ from graph.core.model import KnowledgeGraph
 from graph.core.vocab import CLASS_NAMES, LABEL_PREDICATES, PREFIXES
 from graph.query.guard import get_time_limit
 from graph.query.results import Answer, from_json
+from graph.query.values import SKIP, ox_term, values_block, with_values
 from graph.query.worker import call_with_time_limit
 from graph.store.oxigraph import open_folder
 from graph.view.tables import Tables
 
-__all__ = ["OxigraphStore", "RemoteStore", "Store", "open_store", "ox_term", "prefixed", "values_block"]
+__all__ = [
+    "OxigraphStore",
+    "RemoteStore",
+    "Store",
+    "open_store",
+    "ox_term",
+    "prefixed",
+    "values_block",
+    "with_values",
+]
 
 #: The entities' classes and names, enough to build a label index from any store.
 CATALOGUE = (
@@ -77,17 +86,6 @@ def prefixed(text: str) -> str:
     """Return query text with the project's ``PREFIX`` lines in front, for engines that need them."""
     lines = [f"PREFIX {prefix}: <{namespace}>" for prefix, namespace in _PREFIXES.items()]
     return "\n".join(lines) + "\n" + text
-
-
-def ox_term(term: Node) -> Any:
-    """Return the pyoxigraph term of an rdflib IRI or literal (the only values a parameter takes)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
-    raise QueryError(f"cannot bind {term!r}")
 
 
 def _evaluate(store: Any, text: str, bindings: dict[str, Node]) -> tuple[str, bytes]:
@@ -165,103 +163,6 @@ class OxigraphStore:
         return _answer(kind, payload, text)
 
 
-def term_text(term: Node) -> str:
-    r"""Write an IRI or literal in SPARQL syntax, escaped by Oxigraph's own serialiser.
-
-    >>> term_text(Literal('x" } UNION { ?s ?p ?o } #', lang="en"))
-    '"x\\" } UNION { ?s ?p ?o } #"@en'
-    """
-    try:
-        return str(ox_term(term))
-    except ValueError as error:
-        raise QueryError(f"cannot bind {term!r}: {error}") from None
-
-
-def values_block(bindings: dict[str, Node]) -> str:
-    """Return a ``VALUES`` block that binds values for an endpoint (empty when none)."""
-    if not bindings:
-        return ""
-    names = " ".join(f"?{name}" for name in bindings)
-    row = " ".join(term_text(term) for term in bindings.values())
-    return f"VALUES ({names}) {{ ({row}) }}"
-
-
-def with_values(text: str, bindings: dict[str, Node]) -> str:
-    r"""Return query text with the ``VALUES`` block first inside its ``WHERE`` group (see the module doc).
-
-    >>> with_values("SELECT ?x WHERE { ?x a ?c }", {"c": URIRef("http://e/C")})
-    'SELECT ?x WHERE { VALUES (?c) { (<http://e/C>) }\n ?x a ?c }'
-    """
-    block = values_block(bindings)
-    if not block:
-        return text
-    masked = _SKIP.sub(lambda m: " " * len(m.group(0)), text)
-    opening = _descend(masked, _where_opening(text), list(bindings))
-    return text[: opening + 1] + " " + block + "\n" + text[opening + 1 :]
-
-
-_SKIP = re.compile(
-    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|<[^<>\"{}|^`\\\s]*>|#[^\n]*", re.S
-)
-
-
-def _where_opening(text: str) -> int:
-    """Return the position of the ``{`` that opens the query's ``WHERE`` group.
-
-    It is the first ``{`` outside strings, IRIs and comments, except in ``CONSTRUCT { template }``,
-    where it is the first ``{`` after the template.
-
-    >>> _where_opening("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    29
-    """
-    masked = _SKIP.sub(lambda m: " " * len(m.group(0)), text)
-    first = masked.find("{")
-    if first < 0:
-        raise QueryError("the query has no WHERE group to bind values in")
-    if re.search(r"\bCONSTRUCT\s*$", masked[:first], re.I):
-        depth = 0
-        for position in range(first, len(masked)):
-            depth += {"{": 1, "}": -1}.get(masked[position], 0)
-            if depth == 0:
-                following = masked.find("{", position)
-                if following < 0:
-                    raise QueryError("the query has no WHERE group to bind values in")
-                return following
-    return first
-
-
-def _projected(clause: str) -> set[str]:
-    """Return the variables a ``SELECT`` clause projects: bare ones and ``AS`` targets.
-
-    >>> sorted(_projected(" ?a (COUNT(?b) AS ?c) "))
-    ['a', 'c']
-    """
-    targets = set(re.findall(r"\bAS\s+[?$](\w+)", clause, re.I))
-    while (flat := re.sub(r"\([^()]*\)", " ", clause)) != clause:
-        clause = flat
-    return targets | set(re.findall(r"[?$](\w+)", clause))
-
-
-def _descend(masked: str, opening: int, names: list[str]) -> int:
-    """Return the ``{`` of the innermost ``WHERE`` when a group starts with a sub-``SELECT`` of ``names``.
-
-    A wrapped query (aggregate inside, ``COALESCE`` outside) gets its values where its triple
-    patterns are, so every engine joins them before aggregating; only when the inner ``SELECT``
-    projects every bound variable, so the answer is the same.
-
-    >>> text = "SELECT ?x WHERE { { SELECT ?x WHERE { ?x a ?c } } }"
-    >>> text[_descend(text, 16, ["x"]) :], text[_descend(text, 16, ["c"]) :]
-    ('{ ?x a ?c } } }', '{ { SELECT ?x WHERE { ?x a ?c } } }')
-    """
-    while (inner := re.match(r"\{\s*\{\s*SELECT\b", masked[opening:], re.I)) is not None:
-        following = masked.find("{", opening + inner.end())
-        projected = _projected(masked[opening + inner.end() : following])
-        if following < 0 or not set(names) <= projected:
-            break
-        opening = following
-    return opening
-
-
 @dataclass
 class RemoteStore:
     """A SPARQL 1.1 Protocol endpoint; values travel as a ``VALUES`` block first in the ``WHERE`` group."""
@@ -288,7 +189,7 @@ class RemoteStore:
     def execute(self, text: str, bindings: dict[str, Node], timeout: float | None) -> Answer:
         """POST the query (prefixes and values added) and read JSON results or N-Triples."""
         body = prefixed(with_values(text, bindings))
-        graph_query = re.search(r"\b(CONSTRUCT|DESCRIBE)\b", _SKIP.sub(" ", text), re.I) is not None
+        graph_query = re.search(r"\b(CONSTRUCT|DESCRIBE)\b", SKIP.sub(" ", text), re.I) is not None
         accept = "application/n-triples" if graph_query else "application/sparql-results+json"
         request = urllib.request.Request(  # noqa: S310 (http(s) only, checked above)
             self.url,

@@ -38,15 +38,10 @@ _STEP = (
     "SELECT DISTINCT ?next WHERE {{ VALUES ?here {{ {here} }} VALUES ?p {{ " + _EDGES + " }}"
     " {{ ?here ?p ?next }} UNION {{ ?next ?p ?here }} FILTER(isIRI(?next)) }}"
 )
-#: Every triple the view builder reads about a set of entities; each branch states its own join.
-_PART = """CONSTRUCT {{ ?x ?p ?o }} WHERE {{
-  VALUES ?n {{ {here} }}
-  {{ ?n ?p ?o . BIND(?n AS ?x) }}
-  UNION {{ ?x rdf:subject ?n . ?x ?p ?o }}
-  UNION {{ ?s rdf:subject ?n . ?s prov:wasDerivedFrom ?x . ?x ?p ?o }}
-  UNION {{ ?s rdf:subject ?n . ?x bso:claim ?s . ?x ?p ?o }}
-  UNION {{ ?n bso:urgency ?x . ?x ?p ?o }}
-}}"""
+_DESCRIBE = "CONSTRUCT {{ ?n ?p ?o }} WHERE {{ VALUES ?n {{ {here} }} ?n ?p ?o }}"
+_POINTING = "SELECT DISTINCT ?x WHERE {{ VALUES ?n {{ {here} }} ?x {predicate} ?n }}"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_BSO = "https://w3id.org/backspasm-kg/ontology#"
 
 
 def _batches(items: Sequence[str]) -> Iterable[str]:
@@ -100,14 +95,47 @@ def between(store: Store, a: str, b: str, *, limit: int = LIMIT) -> set[str]:
     return balls[0] | balls[1]
 
 
-def fetch(store: Store, entities: Iterable[str]) -> ox.Store:
-    """Return an in-memory Oxigraph store with every triple the view reads about ``entities``."""
-    local = ox.Store()
-    for block in _batches(sorted(entities)):
-        answer = store.execute(_PART.format(here=block), {}, None)
+def _describe(store: Store, subjects: Iterable[str], local: ox.Store) -> None:
+    """Copy every triple whose subject is one of ``subjects`` into ``local``."""
+    for block in _batches(sorted(set(subjects))):
+        answer = store.execute(_DESCRIBE.format(here=block), {}, None)
         if answer.graph is not None and len(answer.graph):
-            data = answer.graph.serialize(format="nt", encoding="utf-8")
-            local.load(data, format=ox.RdfFormat.N_TRIPLES)
+            local.load(answer.graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+
+
+def _pointing(store: Store, predicate: str, objects: Iterable[str]) -> set[str]:
+    """Return the subjects of ``predicate`` triples whose object is one of ``objects``."""
+    found: set[str] = set()
+    for block in _batches(sorted(set(objects))):
+        answer = store.execute(_POINTING.format(here=block, predicate=f"<{predicate}>"), {}, None)
+        found.update(str(row[0]) for row in answer.rows if row[0] is not None)
+    return found
+
+
+def _objects(local: ox.Store, predicate: str) -> set[str]:
+    return {
+        quad.object.value
+        for quad in local.quads_for_pattern(None, ox.NamedNode(predicate), None)
+        if isinstance(quad.object, ox.NamedNode)
+    }
+
+
+def fetch(store: Store, entities: Iterable[str]) -> ox.Store:
+    """Return an in-memory Oxigraph store with every triple the view reads about ``entities``.
+
+    Their own triples; the evidence nodes whose subject they are; those nodes' sources, the
+    urgency levels of red flags, and the disagreements that claim the evidence. Each step is a
+    plain ``VALUES``-bound pattern (Virtuoso plans a ``UNION`` of them slowly).
+    """
+    local = ox.Store()
+    entities = set(entities)
+    _describe(store, entities, local)
+    statements = _pointing(store, _RDF + "subject", entities)
+    _describe(store, statements, local)
+    levels = _objects(local, _BSO + "urgency")
+    sources = _objects(local, "http://www.w3.org/ns/prov#wasDerivedFrom")
+    disagreements = _pointing(store, _BSO + "claim", statements)
+    _describe(store, levels | sources | disagreements, local)
     return local
 
 
