@@ -4,7 +4,7 @@ One run: generate the graph (``bench/generate.py``), load it into an Oxigraph fo
 ``load_into(PATH)``), into ``oxigraph serve`` (``load_into`` its Graph Store) and into Virtuoso (a
 named graph through ``/sparql-graph-crud-auth``, digest auth), each server on a free loopback port
 with its files in a temporary folder and stopped by its process id. Then on each store: every named
-query with its entity bound (the value its unbound answer gives first, found on the embedded store)
+query with its first parameter bound to a hub entity (``g-condition-0``, ``g-cause-0``, ...)
 and one traversal question (``treatments`` for the hub cause ``g-cause-0``: on the embedded store the
 loaded graph, on a server the fetched neighbourhood). Prints a markdown table.
 
@@ -49,18 +49,17 @@ def _median(call: Callable[[], Any], runs: int = 3) -> tuple[float, Any]:
 
 
 def _bound_values(store: Store) -> dict[str, dict[str, Any]]:
-    """One answering value per parameter: the first row of the query's unbound answer (embedded store)."""
+    """Each query's first parameter bound to a hub entity of its class (``g-<class>-0``, ``generate.py``)."""
+    hub = "https://w3id.org/backspasm-kg/id/g-{}-0".format
+    kinds = {"condition": "condition", "cause": "cause", "symptom": "symptom", "drug_class": "drug-class"}
+    kinds |= {"drug": "medication", "entity": "cause", "subject": "cause", "object": "condition"}
+    label = run(store, f"SELECT ?l WHERE {{ <{hub('cause')}> rdfs:label ?l }}").rows[0][0]
     values: dict[str, dict[str, Any]] = {}
     for name, query in sorted(named_queries().items()):
-        if not query.params:
-            continue
-        if any(p.required for p in query.params):
-            values[name] = {p.name: _CAUSE for p in query.params}
-            continue
-        answer = run(store, name, timeout=300)
-        if answer.rows:
-            first = dict(zip(answer.vars, answer.rows[0], strict=True))
-            values[name] = {p.name: first[p.name] for p in query.params[:1] if first.get(p.name) is not None}
+        if query.params:
+            first = query.params[0].name
+            value = label if first == "name" else "causes" if first == "predicate" else hub(kinds[first])
+            values[name] = {first: hub("treatment") if name == "guidance" else value}
     return values
 
 
