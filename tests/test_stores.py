@@ -248,3 +248,50 @@ def test_the_same_graph_from_turtle_and_from_a_folder(tmp_path: Path) -> None:
 def test_load_into_an_unreachable_url_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--data", str(MINI), "load", "--into", "http://127.0.0.1:9/store"]) == 2
     assert capsys.readouterr().err.startswith("bskg: error: cannot reach")
+
+
+VIRTUOSO_GRAPH = "urn:x-bskg:test-graph"
+
+
+@pytest.mark.server
+def test_cli_load_into_virtuoso_replaces_its_named_graph_only(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``bskg load --into`` Virtuoso's Graph Store: the named graph is replaced, a neighbour graph kept."""
+    from tests.servers import graph_store_put, virtuoso_server
+
+    with virtuoso_server([]) as server:
+        assert server.store is not None and server.auth is not None
+        neighbour = b"<urn:x:a> <urn:x:b> <urn:x:c> .\n"
+        graph_store_put(server.store, "urn:x-bskg:neighbour", neighbour, server.auth)
+        monkeypatch.setenv("BSKG_STORE_PASSWORD", "wrong")
+        argv = ["--data", str(MINI), "load", "--into", server.store, "--graph", VIRTUOSO_GRAPH]
+        assert main([*argv, "--user", server.auth[0]]) != 0
+        assert "refused the graph: HTTP 401" in capsys.readouterr().err
+        monkeypatch.setenv("BSKG_STORE_USER", server.auth[0])
+        monkeypatch.setenv("BSKG_STORE_PASSWORD", server.auth[1])
+        for _ in range(2):  # created, then replaced: the count stays the same
+            assert main(argv) == 0
+            loaded = int(capsys.readouterr().out.split()[1])
+            scoped = RemoteStore(f"{server.sparql}?default-graph-uri={VIRTUOSO_GRAPH}")
+            count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+            assert int(run(scoped, count).rows[0][0]) == loaded
+        everything = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:x-bskg:neighbour> { ?s ?p ?o } }"
+        assert int(run(RemoteStore(server.sparql), everything).rows[0][0]) == 1
+        answer = normalise(run(scoped, "causes", condition="spasm"))
+        assert answer == normalise(run(OxigraphStore.of(load(MINI)), "causes", condition="spasm"))
+
+
+@pytest.mark.server
+def test_virtuoso_row_limit_is_an_error_not_a_short_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Virtuoso cuts answers at ResultSetMaxRows with HTTP 200; RemoteStore says so in one line."""
+    from tests import servers
+
+    small = servers._VIRTUOSO_INI.replace("ResultSetMaxRows = 1000000", "ResultSetMaxRows = 50")
+    assert small != servers._VIRTUOSO_INI
+    monkeypatch.setattr(servers, "_VIRTUOSO_INI", small)
+    with servers.virtuoso_server([MINI / "triples.ttl"]) as server:
+        store = RemoteStore(server.endpoint)
+        with pytest.raises(QueryError, match=r"cut the answer at 50 rows \(X-SPARQL-MaxRows\)"):
+            run(store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+        assert len(run(store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 49").rows) == 49

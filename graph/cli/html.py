@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from graph.cli.common import add_json_flag, emit_json, graph_of
+from graph.cli.common import add_json_flag, emit_json
+from graph.cli.stored import add_store_option, question_graph, resolve, store_of
+from graph.core.errors import GraphError
 from graph.present.draw import DEFAULT_TITLE, display_graph, render_html
 
 __all__ = ["DEFAULT_OUTPUT", "register"]
@@ -57,11 +59,16 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     )
     page.add_argument("--title", default=DEFAULT_TITLE, help="the page heading")
     add_json_flag(page)
+    add_store_option(page)
     page.set_defaults(run=_html)
 
 
 def _html(args: argparse.Namespace) -> int:
-    kg = graph_of(args)
+    if store_of(args) is not None:
+        if not args.focus:
+            raise GraphError("html --store draws one neighbourhood: give --focus NAME")
+        args.focus = resolve(args, args.focus)
+    kg = question_graph(args, [str(args.focus)] if args.focus else [], args.depth + 1)  # degrees too
     options = {"focus": args.focus, "depth": args.depth, "types": args.types, "min_support": args.min_support}
     to_stdout = args.output == "-"
     text = render_html(

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from rdflib import URIRef
 
 from graph.cli.common import add_json_flag, add_quotes_flag, emit_json, graph_of, print_quotes, print_table
+from graph.cli.stored import add_store_option, ends, question_graph, resolve, store_of
 from graph.core.model import KnowledgeGraph
 from graph.questions import traverse
 from graph.questions.paths import Hop, Ranked
@@ -97,6 +98,7 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     route.add_argument("b", help="the second entity, by any name")
     add_json_flag(route)
     add_quotes_flag(route)
+    add_store_option(route)
     route.set_defaults(run=_path)
 
     top = commands.add_parser(
@@ -104,6 +106,7 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     )
     top.add_argument("-n", type=int, default=10, help="how many of each (default 10)")
     add_json_flag(top)
+    add_store_option(top)
     top.set_defaults(run=_top)
 
     out = commands.add_parser(
@@ -130,6 +133,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     add_json_flag(parser)
     add_quotes_flag(parser)
+    add_store_option(parser)
+
+
+def _asked(args: argparse.Namespace) -> KnowledgeGraph:
+    """Return the graph to answer from; with ``--store`` the entity is resolved by the store first."""
+    if args.entity is not None and store_of(args) is not None:
+        args.entity = resolve(args, args.entity)
+    return question_graph(args, [str(args.entity)] if args.entity is not None else [])
 
 
 def chain(kg: KnowledgeGraph, start: URIRef, hops: Sequence[Hop]) -> str:
@@ -181,7 +192,7 @@ def _show(kg: KnowledgeGraph, args: argparse.Namespace, results: list[Ranked], n
 
 
 def _question(args: argparse.Namespace) -> int:
-    kg = graph_of(args)
+    kg = _asked(args)
     about = kg.label(traverse.entity(kg, args.entity))
     if getattr(args, "advised_against", False):
         results = traverse.advised_against(kg, args.entity)
@@ -210,13 +221,20 @@ def _question(args: argparse.Namespace) -> int:
 
 
 def _red_flags(args: argparse.Namespace) -> int:
-    kg = graph_of(args)
+    if args.entity is None and store_of(args) is not None:
+        seeds = ends(args, "redFlagFor", subjects=False) + ends(args, "hasSymptom", subjects=True)
+        kg = question_graph(args, seeds)
+    else:
+        kg = _asked(args)
     about = kg.label(traverse.entity(kg, args.entity)) if args.entity else "any condition"
     return _show(kg, args, traverse.red_flags(kg, args.entity), "red flag", about)
 
 
 def _spreads(args: argparse.Namespace) -> int:
-    kg = graph_of(args)
+    if args.entity is None and store_of(args) is not None:
+        kg = question_graph(args, ends(args, "radiatesTo", subjects=False), 1)
+    else:
+        kg = _asked(args)
     if args.entity:
         about = kg.label(traverse.entity(kg, args.entity))
         return _show(kg, args, traverse.spreads_to(kg, args.entity), "body region", about)
@@ -224,7 +242,14 @@ def _spreads(args: argparse.Namespace) -> int:
 
 
 def _path(args: argparse.Namespace) -> int:
-    kg = graph_of(args)
+    store = store_of(args)
+    if store is None:
+        kg = graph_of(args)
+    else:
+        from graph.view.neighbourhood import connecting
+
+        args.a, args.b = resolve(args, args.a), resolve(args, args.b)
+        kg = connecting(store, str(args.a), str(args.b))
     hops = traverse.path(kg, args.a, args.b)
     if args.json:
         emit_json([h.as_dict(kg) for h in hops])
@@ -238,7 +263,7 @@ def _path(args: argparse.Namespace) -> int:
 
 
 def _top(args: argparse.Namespace) -> int:
-    kg = graph_of(args)
+    kg = question_graph(args, everything=True)
     connected = traverse.most_connected(kg, args.n)
     treatments = traverse.best_supported_treatments(kg, args.n)
     if args.json:

@@ -93,6 +93,13 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
         help="on an endpoint, the named graph to replace (default: its default graph)",
     )
     fill.add_argument(
+        "--user",
+        metavar="NAME",
+        default=None,
+        help="the endpoint's user (default $BSKG_STORE_USER); the password is read from "
+        "$BSKG_STORE_PASSWORD, never from the command line",
+    )
+    fill.add_argument(
         "--force",
         action="store_true",
         help="replace a store's graph even with fewer triples than it holds",
@@ -212,6 +219,13 @@ def _serve(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace) -> int:
     from graph.store.publish import load_into
 
-    count = load_into(args.into, getattr(args, "data", None), graph=args.graph, force=args.force)
+    user = args.user or os.environ.get("BSKG_STORE_USER")
+    auth = None
+    if user:
+        password = os.environ.get("BSKG_STORE_PASSWORD")
+        if password is None:
+            raise GraphError(f"--user {user}: set the password in $BSKG_STORE_PASSWORD")
+        auth = (user, password)
+    count = load_into(args.into, getattr(args, "data", None), graph=args.graph, auth=auth, force=args.force)
     print(f"loaded {count} triples into {args.into}")
     return 0

@@ -6,8 +6,15 @@ already runs. The first two are the same engine and the same class. :func:`graph
 turns parameters into RDF terms; Oxigraph binds a selected variable before evaluation
 (``substitutions``; every parameter of a named query is selected), and any other variable (in a
 user's own text) or any variable sent to an endpoint gets a ``VALUES`` block at the start of the
-query's ``WHERE`` group, which every engine joins the same way. Every store answers the same named
-queries with the same rows.
+query's ``WHERE`` group (of the inner ``SELECT`` of a wrapped query), which every engine joins the
+same way. Every store answers the same named queries with the same rows (``queries/README.md``).
+
+A graph held in a named graph of a server (always so on Virtuoso, whose default graph is the union
+of every graph, its system graphs included) is named with the standard protocol parameter in the
+URL: ``sparql:http://HOST:8890/sparql?default-graph-uri=IRI`` (percent-encoded). It travels in
+the URL of every request, so the label index, the named queries and the fetched neighbourhoods all
+see that graph only. An answer the server cut at its row limit (Virtuoso's ``X-SPARQL-MaxRows``
+header) is refused with a one-line error rather than shown short.
 """
 
 from __future__ import annotations
@@ -23,7 +30,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from graph.core.errors import GraphError, QueryError
@@ -32,11 +38,21 @@ from graph.core.model import KnowledgeGraph
 from graph.core.vocab import CLASS_NAMES, LABEL_PREDICATES, PREFIXES
 from graph.query.guard import get_time_limit
 from graph.query.results import Answer, from_json
+from graph.query.values import SKIP, ox_term, values_block, with_values
 from graph.query.worker import Worker
 from graph.store.oxigraph import open_folder
 from graph.view.tables import Tables
 
-__all__ = ["OxigraphStore", "RemoteStore", "Store", "open_store", "ox_term", "prefixed", "values_block"]
+__all__ = [
+    "OxigraphStore",
+    "RemoteStore",
+    "Store",
+    "open_store",
+    "ox_term",
+    "prefixed",
+    "values_block",
+    "with_values",
+]
 
 #: The entities' classes and names, enough to build a label index from any store.
 CATALOGUE = (
@@ -73,17 +89,6 @@ def prefixed(text: str) -> str:
     """Return query text with the project's ``PREFIX`` lines in front, for engines that need them."""
     lines = [f"PREFIX {prefix}: <{namespace}>" for prefix, namespace in _PREFIXES.items()]
     return "\n".join(lines) + "\n" + text
-
-
-def ox_term(term: Node) -> Any:
-    """Return the pyoxigraph term of an rdflib IRI or literal (the only values a parameter takes)."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
-    raise QueryError(f"cannot bind {term!r}")
 
 
 def _evaluate(store: Any, text: str, bindings: dict[str, Node]) -> tuple[str, bytes]:
@@ -167,70 +172,6 @@ class OxigraphStore:
         return _answer(kind, payload, text)
 
 
-def term_text(term: Node) -> str:
-    r"""Write an IRI or literal in SPARQL syntax, escaped by Oxigraph's own serialiser.
-
-    >>> term_text(Literal('x" } UNION { ?s ?p ?o } #', lang="en"))
-    '"x\\" } UNION { ?s ?p ?o } #"@en'
-    """
-    try:
-        return str(ox_term(term))
-    except ValueError as error:
-        raise QueryError(f"cannot bind {term!r}: {error}") from None
-
-
-def values_block(bindings: dict[str, Node]) -> str:
-    """Return a ``VALUES`` block that binds values for an endpoint (empty when none)."""
-    if not bindings:
-        return ""
-    names = " ".join(f"?{name}" for name in bindings)
-    row = " ".join(term_text(term) for term in bindings.values())
-    return f"VALUES ({names}) {{ ({row}) }}"
-
-
-def with_values(text: str, bindings: dict[str, Node]) -> str:
-    r"""Return query text with the ``VALUES`` block first inside its ``WHERE`` group (see the module doc).
-
-    >>> with_values("SELECT ?x WHERE { ?x a ?c }", {"c": URIRef("http://e/C")})
-    'SELECT ?x WHERE { VALUES (?c) { (<http://e/C>) }\n ?x a ?c }'
-    """
-    block = values_block(bindings)
-    if not block:
-        return text
-    opening = _where_opening(text)
-    return text[: opening + 1] + " " + block + "\n" + text[opening + 1 :]
-
-
-_SKIP = re.compile(
-    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|<[^<>\"{}|^`\\\s]*>|#[^\n]*", re.S
-)
-
-
-def _where_opening(text: str) -> int:
-    """Return the position of the ``{`` that opens the query's ``WHERE`` group.
-
-    It is the first ``{`` outside strings, IRIs and comments, except in ``CONSTRUCT { template }``,
-    where it is the first ``{`` after the template.
-
-    >>> _where_opening("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    29
-    """
-    masked = _SKIP.sub(lambda m: " " * len(m.group(0)), text)
-    first = masked.find("{")
-    if first < 0:
-        raise QueryError("the query has no WHERE group to bind values in")
-    if re.search(r"\bCONSTRUCT\s*$", masked[:first], re.I):
-        depth = 0
-        for position in range(first, len(masked)):
-            depth += {"{": 1, "}": -1}.get(masked[position], 0)
-            if depth == 0:
-                following = masked.find("{", position)
-                if following < 0:
-                    raise QueryError("the query has no WHERE group to bind values in")
-                return following
-    return first
-
-
 @dataclass
 class RemoteStore:
     """A SPARQL 1.1 Protocol endpoint; values travel as a ``VALUES`` block first in the ``WHERE`` group."""
@@ -257,7 +198,7 @@ class RemoteStore:
     def execute(self, text: str, bindings: dict[str, Node], timeout: float | None) -> Answer:
         """POST the query (prefixes and values added) and read JSON results or N-Triples."""
         body = prefixed(with_values(text, bindings))
-        graph_query = re.search(r"\b(CONSTRUCT|DESCRIBE)\b", _SKIP.sub(" ", text), re.I) is not None
+        graph_query = re.search(r"\b(CONSTRUCT|DESCRIBE)\b", SKIP.sub(" ", text), re.I) is not None
         accept = "application/n-triples" if graph_query else "application/sparql-results+json"
         request = urllib.request.Request(  # noqa: S310 (http(s) only, checked above)
             self.url,
@@ -269,6 +210,7 @@ class RemoteStore:
         try:
             with urllib.request.urlopen(request, timeout=limit) as response:  # noqa: S310
                 payload = response.read()
+                ceiling = response.headers.get("X-SPARQL-MaxRows")
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace").strip().splitlines()
             reason = detail[0] if detail else error.reason
@@ -277,11 +219,28 @@ class RemoteStore:
             raise QueryError(f"{self.url} gave no answer within {limit:g} s") from None
         except (urllib.error.URLError, OSError) as error:
             raise QueryError(f"cannot reach {self.url}: {getattr(error, 'reason', error)}") from None
-        if graph_query:
-            return _answer("GRAPH", payload, text)
-        data = json.loads(payload)
-        return (
-            Answer("ASK", boolean=bool(data["boolean"])) if "boolean" in data else from_json("SELECT", data)
+        answer = _answer("GRAPH", payload, text) if graph_query else _json_answer(json.loads(payload))
+        _refuse_truncated(self.url, ceiling, answer)
+        return answer
+
+
+def _json_answer(data: dict[str, Any]) -> Answer:
+    return Answer("ASK", boolean=bool(data["boolean"])) if "boolean" in data else from_json("SELECT", data)
+
+
+def _refuse_truncated(url: str, ceiling: str | None, answer: Answer) -> None:
+    """Raise :class:`QueryError` when an endpoint cut the answer at its row limit (Virtuoso does so silently).
+
+    Virtuoso answers HTTP 200 with at most ``[SPARQL] ResultSetMaxRows`` rows (Debian: 10000) and says
+    so only in the ``X-SPARQL-MaxRows`` header; a full answer never has as many rows as the limit.
+    """
+    if ceiling is None or not ceiling.strip().isdigit():
+        return
+    count = len(answer.rows) if answer.kind == "SELECT" else len(answer.graph or ())
+    if answer.kind != "ASK" and count >= int(ceiling):
+        raise QueryError(
+            f"{url} cut the answer at {int(ceiling)} rows (X-SPARQL-MaxRows): narrow the query or raise "
+            "the server's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)"
         )
 
 

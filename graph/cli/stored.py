@@ -1,0 +1,90 @@
+"""Where a question's graph comes from: the loaded graph, or the neighbourhood fetched from ``--store``.
+
+With ``--store oxigraph:PATH`` or ``--store sparql:URL`` (or ``$BSKG_STORE``) a question command
+resolves its entities with the store's label index, fetches only the neighbourhood the question
+walks (:mod:`graph.view.neighbourhood`) and answers from it with the same code as on a loaded graph.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rdflib import URIRef
+
+from graph.cli.common import graph_of
+from graph.core.model import KnowledgeGraph
+from graph.questions import metapaths
+from graph.questions.paths import Metapath
+
+if TYPE_CHECKING:
+    from graph.query.stores import Store
+
+__all__ = ["DEPTH", "add_store_option", "ends", "question_graph", "resolve", "store_of"]
+
+#: Relations the longest question walks from the asked entity: the neighbourhood fetched for it.
+DEPTH = max(
+    len(path.steps)
+    for name in metapaths.__all__
+    if name.endswith("_PATHS")
+    for path in getattr(metapaths, name)
+    if isinstance(path, Metapath)
+)
+
+
+def add_store_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--store`` to a question command."""
+    parser.add_argument(
+        "--store",
+        default=None,
+        metavar="SPEC",
+        help="answer from memory (default; $BSKG_STORE), oxigraph:PATH or sparql:URL, fetching only "
+        "the neighbourhood the question needs",
+    )
+
+
+def _spec(args: argparse.Namespace) -> str:
+    return str(getattr(args, "store", None) or os.environ.get("BSKG_STORE") or "memory")
+
+
+def store_of(args: argparse.Namespace) -> Store | None:
+    """Return the store named by ``--store``, or None for the loaded graph (``memory``)."""
+    from graph.query.stores import open_store
+
+    spec = _spec(args)
+    return None if spec == "memory" else open_store(spec)
+
+
+def resolve(args: argparse.Namespace, name: str) -> URIRef:
+    """Resolve a name with the store's label index (the loaded graph's when no store is given)."""
+    store = store_of(args)
+    index = graph_of(args).index if store is None else store.index()
+    return index.resolve(name)
+
+
+def ends(args: argparse.Namespace, predicate: str, subjects: bool) -> list[str]:
+    """Return the subjects (or objects) of one relation in the store: the seeds of an all-entity question."""
+    store = store_of(args)
+    assert store is not None
+    side = "?e ?p ?o" if subjects else "?s ?p ?e"
+    query = f"SELECT DISTINCT ?e WHERE {{ VALUES ?p {{ bso:{predicate} }} {side} FILTER(isIRI(?e)) }}"
+    return sorted(str(row[0]) for row in store.execute(query, {}, None).rows if row[0] is not None)
+
+
+def question_graph(
+    args: argparse.Namespace, seeds: Sequence[str] = (), depth: int = DEPTH, *, everything: bool = False
+) -> KnowledgeGraph:
+    """Return the graph to answer from: the loaded one, or the store's neighbourhood of ``seeds``.
+
+    ``everything`` fetches every entity of the store (``top`` ranks the whole graph).
+    """
+    from graph.view.neighbourhood import neighbourhood
+
+    store = store_of(args)
+    if store is None:
+        return graph_of(args)
+    if everything:
+        return neighbourhood(store, [str(iri) for iri in store.index().types], 0, limit=10**9)
+    return neighbourhood(store, seeds, depth)

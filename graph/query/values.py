@@ -1,0 +1,129 @@
+"""Binding values for an engine that takes text: a ``VALUES`` block first in the ``WHERE`` group.
+
+Oxigraph substitutes a selected variable before evaluation; any other variable, and every value
+sent to an endpoint, gets a ``VALUES`` block as the first element of the query's ``WHERE`` group, or
+of the inner ``SELECT``'s when the query is wrapped and that ``SELECT`` projects the variable.
+Never after the query: Virtuoso does not join a trailing block with a group that holds a ``BIND``
+(``graph/query/queries/README.md``). Terms are written by Oxigraph's own serialiser.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from graph.core.errors import QueryError
+
+__all__ = ["SKIP", "ox_term", "term_text", "values_block", "with_values"]
+
+
+def ox_term(term: Node) -> Any:
+    """Return the pyoxigraph term of an rdflib IRI or literal (the only values a parameter takes)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    raise QueryError(f"cannot bind {term!r}")
+
+
+def term_text(term: Node) -> str:
+    r"""Write an IRI or literal in SPARQL syntax, escaped by Oxigraph's own serialiser.
+
+    >>> term_text(Literal('x" } UNION { ?s ?p ?o } #', lang="en"))
+    '"x\\" } UNION { ?s ?p ?o } #"@en'
+    """
+    try:
+        return str(ox_term(term))
+    except ValueError as error:
+        raise QueryError(f"cannot bind {term!r}: {error}") from None
+
+
+def values_block(bindings: dict[str, Node]) -> str:
+    """Return a ``VALUES`` block that binds values for an endpoint (empty when none)."""
+    if not bindings:
+        return ""
+    names = " ".join(f"?{name}" for name in bindings)
+    row = " ".join(term_text(term) for term in bindings.values())
+    return f"VALUES ({names}) {{ ({row}) }}"
+
+
+def with_values(text: str, bindings: dict[str, Node]) -> str:
+    r"""Return query text with the ``VALUES`` block first inside its ``WHERE`` group (see the module doc).
+
+    >>> with_values("SELECT ?x WHERE { ?x a ?c }", {"c": URIRef("http://e/C")})
+    'SELECT ?x WHERE { VALUES (?c) { (<http://e/C>) }\n ?x a ?c }'
+    """
+    block = values_block(bindings)
+    if not block:
+        return text
+    masked = SKIP.sub(lambda m: " " * len(m.group(0)), text)
+    opening = _descend(masked, _where_opening(text), list(bindings))
+    return text[: opening + 1] + " " + block + "\n" + text[opening + 1 :]
+
+
+SKIP = re.compile(
+    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|<[^<>\"{}|^`\\\s]*>|#[^\n]*", re.S
+)
+
+
+def _where_opening(text: str) -> int:
+    """Return the position of the ``{`` that opens the query's ``WHERE`` group.
+
+    It is the first ``{`` outside strings, IRIs and comments, except in ``CONSTRUCT { template }``,
+    where it is the first ``{`` after the template.
+
+    >>> _where_opening("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    29
+    """
+    masked = SKIP.sub(lambda m: " " * len(m.group(0)), text)
+    first = masked.find("{")
+    if first < 0:
+        raise QueryError("the query has no WHERE group to bind values in")
+    if re.search(r"\bCONSTRUCT\s*$", masked[:first], re.I):
+        depth = 0
+        for position in range(first, len(masked)):
+            depth += {"{": 1, "}": -1}.get(masked[position], 0)
+            if depth == 0:
+                following = masked.find("{", position)
+                if following < 0:
+                    raise QueryError("the query has no WHERE group to bind values in")
+                return following
+    return first
+
+
+def _projected(clause: str) -> set[str]:
+    """Return the variables a ``SELECT`` clause projects: bare ones and ``AS`` targets.
+
+    >>> sorted(_projected(" ?a (COUNT(?b) AS ?c) "))
+    ['a', 'c']
+    """
+    targets = set(re.findall(r"\bAS\s+[?$](\w+)", clause, re.I))
+    while (flat := re.sub(r"\([^()]*\)", " ", clause)) != clause:
+        clause = flat
+    return targets | set(re.findall(r"[?$](\w+)", clause))
+
+
+def _descend(masked: str, opening: int, names: list[str]) -> int:
+    """Return the ``{`` of the innermost ``WHERE`` when a group starts with a sub-``SELECT`` of ``names``.
+
+    A wrapped query (aggregate inside, ``COALESCE`` outside) gets its values where its triple
+    patterns are, so every engine joins them before aggregating; only when the inner ``SELECT``
+    projects every bound variable, so the answer is the same.
+
+    >>> text = "SELECT ?x WHERE { { SELECT ?x WHERE { ?x a ?c } } }"
+    >>> text[_descend(text, 16, ["x"]) :], text[_descend(text, 16, ["c"]) :]
+    ('{ ?x a ?c } } }', '{ { SELECT ?x WHERE { ?x a ?c } } }')
+    """
+    while (inner := re.match(r"\{\s*\{\s*SELECT\b", masked[opening:], re.I)) is not None:
+        following = masked.find("{", opening + inner.end())
+        projected = _projected(masked[opening + inner.end() : following])
+        if following < 0 or not set(names) <= projected:
+            break
+        opening = following
+    return opening
