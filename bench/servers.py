@@ -68,7 +68,7 @@ def _question(store: Store | None, folder: Path) -> tuple[float, int]:
     from graph.cli.stored import DEPTH
     from graph.questions.traverse import treatments_for
     from graph.view.load import load
-    from graph.view.neighbourhood import neighbourhood
+    from graph.query.neighbourhood import neighbourhood
 
     def ask() -> int:
         kg = load(store=folder) if store is None else neighbourhood(store, [_CAUSE], DEPTH)

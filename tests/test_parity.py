@@ -195,7 +195,7 @@ def test_html_focus_draws_the_same_page_from_a_server(
 def test_a_hub_cannot_pull_in_the_graph(oxigraph_remote: RemoteStore) -> None:
     """The neighbourhood is bounded: more entities than the limit is a one-line error."""
     from graph.core.errors import GraphError
-    from graph.view.neighbourhood import neighbourhood
+    from graph.query.neighbourhood import neighbourhood
 
     spasm = "https://w3id.org/backspasm-kg/id/back_spasm"
     assert len(neighbourhood(oxigraph_remote, [spasm], 1).index.types) > 20

@@ -246,7 +246,7 @@ def _path(args: argparse.Namespace) -> int:
     if store is None:
         kg = graph_of(args)
     else:
-        from graph.view.neighbourhood import connecting
+        from graph.query.neighbourhood import connecting
 
         args.a, args.b = resolve(args, args.a), resolve(args, args.b)
         kg = connecting(store, str(args.a), str(args.b))

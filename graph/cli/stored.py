@@ -2,7 +2,7 @@
 
 With ``--store oxigraph:PATH`` or ``--store sparql:URL`` (or ``$BSKG_STORE``) a question command
 resolves its entities with the store's label index, fetches only the neighbourhood the question
-walks (:mod:`graph.view.neighbourhood`) and answers from it with the same code as on a loaded graph.
+walks (:mod:`graph.query.neighbourhood`) and answers from it with the same code as on a loaded graph.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def question_graph(
 
     ``everything`` fetches every entity of the store (``top`` ranks the whole graph).
     """
-    from graph.view.neighbourhood import neighbourhood
+    from graph.query.neighbourhood import neighbourhood
 
     store = store_of(args)
     if store is None:
