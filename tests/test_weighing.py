@@ -95,3 +95,14 @@ bs:ev-1 a rdf:Statement ; rdf:subject bs:aloe ; rdf:predicate bso:treats ; rdf:o
 bs:ev-2 a rdf:Statement ; rdf:subject bs:zinc ; rdf:predicate bso:treats ; rdf:object bs:cramp ;
     prov:wasDerivedFrom bs:source-000 ; bso:line 2 ; bso:claimStrength bso:Asserted .
 """
+
+
+def test_the_page_quotes_lines_only_when_asked(tmp_path: Path) -> None:
+    line = (MINI_SEEDS / "000_mini.txt").read_text(encoding="utf-8").splitlines()[1].strip()
+    plain, quoted = tmp_path / "plain.html", tmp_path / "quoted.html"
+    assert main(["--data", str(MINI), "html", "-o", str(plain)]) == 0
+    assert (
+        main(["--data", str(MINI), "html", "-o", str(quoted), "--quotes", "--sources", str(MINI_SEEDS)]) == 0
+    )
+    assert line not in plain.read_text(encoding="utf-8")  # a page never carries source text by default
+    assert f"000:2: {line}" in quoted.read_text(encoding="utf-8")

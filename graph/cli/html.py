@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from graph.cli.common import add_json_flag, emit_json
+from graph.cli.common import add_json_flag, add_quotes_flag, emit_json
 from graph.cli.stored import add_store_option, question_graph, resolve, store_of
 from graph.core.errors import GraphError
 from graph.present.draw import DEFAULT_TITLE, display_graph, render_html
+from graph.present.quotes import open_quotes
 
 __all__ = ["DEFAULT_OUTPUT", "register"]
 
@@ -59,6 +60,7 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     )
     page.add_argument("--title", default=DEFAULT_TITLE, help="the page heading")
     add_json_flag(page)
+    add_quotes_flag(page)
     add_store_option(page)
     page.set_defaults(run=_html)
 
@@ -71,8 +73,14 @@ def _html(args: argparse.Namespace) -> int:
     kg = question_graph(args, [str(args.focus)] if args.focus else [], args.depth + 1)  # degrees too
     options = {"focus": args.focus, "depth": args.depth, "types": args.types, "min_support": args.min_support}
     to_stdout = args.output == "-"
+    quotes = open_quotes(kg, args.sources) if args.quotes else None
     text = render_html(
-        kg, None if to_stdout else args.output, max_nodes=args.max_nodes, title=args.title, **options
+        kg,
+        None if to_stdout else args.output,
+        max_nodes=args.max_nodes,
+        title=args.title,
+        quotes=quotes,
+        **options,
     )
     if to_stdout:
         sys.stdout.write(text)

@@ -28,6 +28,7 @@ from graph.core.files import atomic_write
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import CLASS_NAMES
 from graph.present.layout import LABEL_PX, MINOR_PX, by_support
+from graph.present.quotes import Quotes
 from graph.present.tooltips import edge_title, humane, node_title
 from graph.present.vis import OPTIONS, shape_svg, vis_css, vis_js, with_script_hashes
 
@@ -157,6 +158,7 @@ def render_html(
     min_support: int = 1,
     max_nodes: int = 400,
     title: str = DEFAULT_TITLE,
+    quotes: Quotes | None = None,
 ) -> str:
     """Draw the graph, or part of it, as one self-contained interactive HTML page.
 
@@ -176,6 +178,10 @@ def render_html(
         Refuse to draw more nodes than this (:class:`TooManyNodes`).
     title
         The heading of the page (shown as text).
+    quotes
+        The source texts (:func:`graph.present.quotes.open_quotes`): each relation's details then
+        quote its stating lines. The page then holds text from the sources: it is the user's own
+        file, never one to commit.
 
     Returns
     -------
@@ -204,7 +210,8 @@ def render_html(
             "draw one entity's neighbourhood with --focus NAME [--depth N], narrow it with "
             "--types or --min-support, or raise --max-nodes"
         )
-    page = _page(kg, view, title=title, focus=None if focus is None else kg.label(_iri(kg, focus)))
+    focused = None if focus is None else kg.label(_iri(kg, focus))
+    page = _page(kg, view, title=title, focus=focused, quotes=quotes)
     if path is not None:
         atomic_write(path, page)
     return page
@@ -249,7 +256,9 @@ def _primary(types: Sequence[str]) -> str:
     return types[0] if types else "Entity"
 
 
-def _page(kg: KnowledgeGraph, view: nx.MultiDiGraph[URIRef], *, title: str, focus: str | None) -> str:
+def _page(
+    kg: KnowledgeGraph, view: nx.MultiDiGraph[URIRef], *, title: str, focus: str | None, quotes: Quotes | None
+) -> str:
     from pyvis.network import Network  # pyvis imports IPython: load it only when drawing
 
     order = sorted(view.nodes, key=str)
@@ -307,7 +316,7 @@ def _page(kg: KnowledgeGraph, view: nx.MultiDiGraph[URIRef], *, title: str, focu
                 "from": ids[subject],
                 "to": ids[obj],
                 "label": humane(str(data.get("predicate", key))),
-                "title": edge_title(kg, subject, obj, data),
+                "title": edge_title(kg, subject, obj, data, quotes),
                 "width": round(1 + 1.5 * (support - 1), 1),
                 "dashes": negative or contested,
                 "color": {"color": colour, "highlight": "#222222", "hover": "#222222"},

@@ -9,8 +9,12 @@ from typing import Any
 from rdflib import URIRef
 
 from graph.core.model import KnowledgeGraph
+from graph.present.quotes import Quotes
 
 __all__ = ["edge_title", "humane", "node_title"]
+
+#: How many stating lines a relation's tooltip quotes at most.
+_QUOTED = 6
 
 
 def humane(predicate: str) -> str:
@@ -70,8 +74,13 @@ def node_title(kg: KnowledgeGraph, node: URIRef, data: dict[str, Any], degree: i
     return "\n".join(rows)
 
 
-def edge_title(kg: KnowledgeGraph, subject: URIRef, obj: URIRef, data: dict[str, Any]) -> str:
-    """Return a relation's tooltip: the claim, its property, how many sources state it, and where."""
+def edge_title(
+    kg: KnowledgeGraph, subject: URIRef, obj: URIRef, data: dict[str, Any], quotes: Quotes | None = None
+) -> str:
+    """Return a relation's tooltip: the claim, its property, how many sources state it, and where.
+
+    With ``quotes`` (the source texts), the text of each stating line follows, marked when it hedges.
+    """
     predicate = str(data.get("predicate", ""))
     pairs = _evidence_pairs(data.get("evidence", ()))
     support = int(data.get("support", len({s for s, _ in pairs})))
@@ -85,4 +94,9 @@ def edge_title(kg: KnowledgeGraph, subject: URIRef, obj: URIRef, data: dict[str,
         rows.append("a negative claim: the sources say this is NOT so")
     if data.get("contested"):
         rows.append("contested: the sources disagree (see `bskg conflicts`)")
+    if quotes is not None:
+        hedged = {tuple(pair) for pair in data.get("hedged", ())}
+        for source, line in pairs[:_QUOTED]:
+            mark = " (hedged)" if (source, line) in hedged else ""
+            rows.append(f"{source}:{line}{mark}: {quotes.text(source, line) or '(line not found)'}")
     return "\n".join(rows)
