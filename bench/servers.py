@@ -66,9 +66,9 @@ def _bound_values(store: Store) -> dict[str, dict[str, Any]]:
 def _question(store: Store | None, folder: Path) -> tuple[float, int]:
     """``treatments g-cause-0``: the loaded graph (embedded), or the neighbourhood fetched from a server."""
     from graph.cli.stored import DEPTH
+    from graph.query.neighbourhood import neighbourhood
     from graph.questions.traverse import treatments_for
     from graph.view.load import load
-    from graph.query.neighbourhood import neighbourhood
 
     def ask() -> int:
         kg = load(store=folder) if store is None else neighbourhood(store, [_CAUSE], DEPTH)
