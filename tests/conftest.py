@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from graph import load
 from graph.core.model import KnowledgeGraph
 from graph.quality.validate import find_sources
+
+from . import chromium
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"
@@ -46,3 +50,9 @@ def source_texts() -> Path:
     if os.environ.get(REQUIRE_SOURCES) == "1":
         pytest.fail(f"{REQUIRE_SOURCES}=1 but {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium (tests/chromium.py): skips, or fails with BSKG_REQUIRE_BROWSER=1, without it."""
+    yield from chromium.launch()

@@ -9,15 +9,7 @@ Without Chromium they skip, unless ``BSKG_REQUIRE_BROWSER=1``.
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +17,8 @@ import nbformat
 import pytest
 
 from .conftest import REPO
-from .test_browser import CHROMIUM, DOCS, FLAGS, _unavailable
+from .jupyter import Lab, running_lab
+from .test_browser import DOCS
 from .test_notebooks import LABEL_FIRST
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
@@ -45,21 +38,6 @@ SETTINGS = {
 }
 
 
-@dataclass
-class Lab:
-    """A running JupyterLab: its address, token and the folder it serves."""
-
-    base: str
-    token: str
-    root: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _execute(name: str, folder: Path) -> None:
     """Run one notebook top to bottom on the ``python3`` kernel and write it, outputs and all, to folder."""
     from nbclient import NotebookClient
@@ -74,34 +52,10 @@ def _execute(name: str, folder: Path) -> None:
     nbformat.write(notebook, folder / name)
 
 
-def _answers(base: str, token: str) -> bool:
-    request = urllib.request.Request(f"{base}/api/status", headers={"Authorization": f"token {token}"})
-    try:
-        with urllib.request.urlopen(request, timeout=2):  # noqa: S310 - loopback only
-            return True
-    except OSError:
-        return False
-
-
 def _in_window(element: Any) -> bool:
     """Whether the element is shown and its top edge lies within the screenshot's window."""
     box = element.bounding_box() if element.is_visible() else None
     return box is not None and 0 <= box["y"] < WINDOW["height"] and box["height"] > 0
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Headless Chromium, as in test_browser, launched here so that no notebook runs without it."""
-    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set BSKG_CHROMIUM)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright Python package is not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -115,46 +69,8 @@ def lab(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]
     for relative, values in SETTINGS.items():
         (settings / relative).parent.mkdir(parents=True, exist_ok=True)
         (settings / relative).write_text(json.dumps(values))
-    port, token = _free_port(), secrets.token_hex(16)
-    command = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root}",
-        "--ServerApp.port_retries=0",
-    ]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")  # CI and containers run as root
-    env = {
-        **os.environ,
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_DATA_DIR": str(home / "data"),
-        "JUPYTERLAB_SETTINGS_DIR": str(settings),
-        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-    }
-    log_path = home / "lab.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while not _answers(base, token):
-                assert server.poll() is None, log_path.read_text()
-                assert time.monotonic() < deadline, "JupyterLab did not answer within 60 s"
-                time.sleep(0.3)
-            yield Lab(base, token, root)
-        finally:
-            server.terminate()  # by its own process id; SIGTERM makes Jupyter stop its kernels too
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    with running_lab(root, home, settings) as lab:
+        yield lab
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

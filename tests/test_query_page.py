@@ -13,8 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import shutil
 import socket
 import threading
 import time
@@ -40,14 +38,6 @@ from graph.query.named import named_queries
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 SCREENSHOT = REPO / "docs" / "query-page.png"
-CHROMIUM = os.environ.get("BSKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 PREFIX_IRIS = {name: str(iri) for name, iri in PREFIXES.items()}
 BS = PREFIX_IRIS["bs"]
 JSON_RESULTS = "application/sparql-results+json"
@@ -173,21 +163,6 @@ def endpoint() -> Iterator[str]:
 
 
 # ---- the browser --------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        reason = f"no Chromium at {CHROMIUM} (apt-get install chromium, or set BSKG_CHROMIUM)"
-        if os.environ.get("BSKG_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"BSKG_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield chromium
-        chromium.close()
 
 
 class Visit:
