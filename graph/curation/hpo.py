@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from graph.core.errors import GraphError
 from graph.core.files import atomic_write
+from graph.store.progress import step
 
 if TYPE_CHECKING:
     from graph.core.model import KnowledgeGraph
@@ -164,7 +165,7 @@ def import_hpo(
     relations: set[tuple[str, str, str]] = set()
     hpoa = folder / "phenotype.hpoa"
     total_lines = 0
-    with hpoa.open(encoding="utf-8") as handle:
+    with hpoa.open(encoding="utf-8") as handle, step("reading the HPO annotations"):
         for number, raw in enumerate(handle, 1):
             total_lines = number
             if raw.startswith("#") or raw.startswith("database_id"):

@@ -31,6 +31,7 @@ from rdflib import BNode, Graph
 from graph.core.errors import GraphError
 from graph.core.files import atomic_write
 from graph.core.vocab import PREFIXES
+from graph.store.progress import step
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -94,9 +95,12 @@ def export(kg: KnowledgeGraph, fmt: str, path: str | Path) -> list[Path]:
         folder = Path(path)
         if folder.exists() and not folder.is_dir():
             raise GraphError(f"{folder}: the csv export writes two files; give a folder, not a file")
-        nodes, edges = csv_tables(kg)
+        with step("writing the csv tables"):
+            nodes, edges = csv_tables(kg)
         return [atomic_write(folder / "nodes.csv", nodes), atomic_write(folder / "edges.csv", edges)]
-    return [atomic_write(path, serialize(kg, fmt))]
+    with step(f"writing {fmt}"):
+        data = serialize(kg, fmt)
+    return [atomic_write(path, data)]
 
 
 def to_graphml_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:

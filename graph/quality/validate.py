@@ -22,6 +22,7 @@ from graph.core.model import KnowledgeGraph
 from graph.core.text import mentions
 from graph.core.vocab import BS, BSO, as_int
 from graph.store.data import data_dir, read_turtle
+from graph.store.progress import step
 
 __all__ = ["Report", "Violation", "find_sources", "validate"]
 
@@ -114,9 +115,10 @@ def validate(
     import pyshacl
 
     shapes_graph = read_turtle(Path(shapes) if shapes else data_dir() / "shapes.ttl")
-    conforms, results, _ = pyshacl.validate(
-        kg.rdf, shacl_graph=shapes_graph, inference="none", advanced=True, allow_warnings=True
-    )
+    with step("checking the shapes (SHACL)"):
+        conforms, results, _ = pyshacl.validate(
+            kg.rdf, shacl_graph=shapes_graph, inference="none", advanced=True, allow_warnings=True
+        )
     violations = [] if conforms else list(_shacl_violations(kg, results))
     violations += _vocabulary_violations(kg)
     folder = find_sources(sources) if check_lines else None
@@ -127,7 +129,8 @@ def validate(
         "lines_checked": 0,
     }
     if folder is not None:
-        line_violations, checked = _line_violations(kg, folder)
+        with step("checking the cited lines"):
+            line_violations, checked = _line_violations(kg, folder)
         violations += line_violations
         counts["lines_checked"] = checked
     violations.sort(key=lambda v: (v.check, v.focus, v.path, v.message))

@@ -8,6 +8,7 @@ from rdflib import RDF
 
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import BSO, CLASS_NAMES, RELATIONS
+from graph.store.progress import progress_bar
 
 __all__ = ["stats"]
 
@@ -27,7 +28,7 @@ def stats(kg: KnowledgeGraph) -> dict[str, object]:
     per_class = Counter(name for kinds in kg.index.types.values() for name in kinds)
     per_property: Counter[str] = Counter()
     support: Counter[str] = Counter()
-    for name in RELATIONS:
+    for name in progress_bar(iterable=RELATIONS, desc="counting relations", unit=" relation"):
         for subject, obj in rdf.subject_objects(BSO[name]):
             per_property[name] += 1
             count = kg.evidence.support((subject, BSO[name], obj))

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["progress_bar"]
+__all__ = ["progress_bar", "step"]
 
 
-def progress_bar(*, total: int | None, desc: str, unit: str = " it", show: bool | None = None) -> Any:
+def progress_bar(
+    *,
+    total: int | None = None,
+    desc: str,
+    unit: str = " it",
+    show: bool | None = None,
+    iterable: Any = None,
+) -> Any:
     """Return a ``tqdm`` bar on stderr, silent unless stderr is a terminal (or ``show`` says otherwise).
 
     The bar appears only once the work has taken a second, so small graphs print nothing.
@@ -20,6 +29,7 @@ def progress_bar(*, total: int | None, desc: str, unit: str = " it", show: bool 
 
     visible = sys.stderr.isatty() if show is None else show
     return tqdm(
+        iterable,
         total=total,
         desc=desc,
         unit=unit,
@@ -30,3 +40,17 @@ def progress_bar(*, total: int | None, desc: str, unit: str = " it", show: bool 
         leave=False,
         dynamic_ncols=True,
     )
+
+
+@contextmanager
+def step(desc: str, show: bool | None = None) -> Iterator[None]:
+    """Show ``desc`` with a running clock on a terminal while one long step runs (past a second).
+
+    For work that gives no count to follow (a SHACL run, a serialisation).
+
+    >>> with step("checking", show=False):
+    ...     pass
+    """
+    with progress_bar(total=1, desc=desc, unit=" step", show=show) as bar:
+        yield
+        bar.update(1)
