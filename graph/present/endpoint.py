@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import difflib
 import json
 import os
 import socket
@@ -31,6 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from graph.core.errors import GraphError, QueryError
+from graph.core.lookup import close_matches
 from graph.present.protocol import (
     Parsed,
     ProtocolError,
@@ -146,7 +146,7 @@ def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
         name = request.path_params["name"]
         queries = named_queries()
         if name not in queries:
-            close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+            close = close_matches(name, queries)
             hint = f"; did you mean: {', '.join(close)}?" if close else " (/queries.json lists them)"
             return _error(400, f"no named query {name!r}{hint}")
         chosen = queries[name]
@@ -156,7 +156,7 @@ def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
         key = (name, tuple(sorted(pairs)))
         if key not in bindings:  # the store is read-only: a binding, once resolved, stays right
             try:
-                bound = bind(chosen, chosen.prepared, dict(pairs), await label_index())
+                bound = bind(chosen, None, dict(pairs), await label_index())  # trusted: no parse
             except GraphError as error:
                 return _error(400, str(error))
             if len(bindings) >= 4096:

@@ -17,6 +17,7 @@ from graph.core.errors import GraphError
 from graph.core.evidence import Evidence
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import BSO
+from graph.quality.coverage import source_lines
 from graph.quality.validate import find_sources
 
 __all__ = ["Quotes", "open_quotes"]
@@ -28,19 +29,18 @@ class Quotes:
 
     folder: Path
     files: dict[str, str]
-    _lines: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _lines: dict[str, dict[int, str]] = field(default_factory=dict, repr=False)
 
     def text(self, source: str, line: int) -> str | None:
         """Return the text of one line of a source (stripped), or ``None`` when it is not there."""
         if source not in self._lines:
             name = self.files.get(source)
-            path = self.folder / name if name else None
             try:
-                self._lines[source] = path.read_text(encoding="utf-8").splitlines() if path else []
+                self._lines[source] = source_lines(self.folder, name) if name else {}
             except (OSError, UnicodeDecodeError):
-                self._lines[source] = []
-        lines = self._lines[source]
-        return lines[line - 1].strip() if 1 <= line <= len(lines) else None
+                self._lines[source] = {}
+        found = self._lines[source].get(line)
+        return found.strip() if found is not None else None
 
     def lines(self, evidence: Iterable[Evidence]) -> list[str]:
         """Return ``source:line  text`` for each distinct stating line (and its context lines), in order."""

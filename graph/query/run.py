@@ -101,9 +101,10 @@ def bind(
 ) -> dict[str, Node]:
     """Turn parameter values into RDF terms to bind, checking each names a variable the query can bind.
 
-    For a named query each value is read by its declared kind. For query text (``query``, as the
-    guard parsed it), rdflib terms are used as they are, numbers become literals and any other value
-    is resolved as an entity name.
+    For a named query each value is read by its declared kind (``query`` is not needed: the shipped
+    queries are checked by the tests, and pass ``None``). For query text (``query``, as the guard
+    parsed it), rdflib terms are used as they are, numbers become literals and any other value is
+    resolved as an entity name.
     """
     bound: dict[str, Node] = {}
     in_patterns = triple_variables(query) if query is not None else set()
