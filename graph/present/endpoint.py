@@ -41,7 +41,7 @@ from graph.present.protocol import (
 )
 from graph.query.guard import get_time_limit
 from graph.query.pool import WorkerPool
-from graph.query.workers import Recipe, Request, ResultTooLarge, encode_bindings
+from graph.query.workers import Recipe, Request, ResultTooLarge
 
 __all__ = ["DEFAULT_MAX_BODY", "DEFAULT_MAX_BYTES", "Endpoint", "build_app", "free_port", "start"]
 
@@ -161,7 +161,7 @@ def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
                 return _error(400, str(error))
             if len(bindings) >= 4096:
                 bindings.pop(next(iter(bindings)))
-            bindings[key] = encode_bindings(bound)
+            bindings[key] = bound
         parsed = Parsed(chosen.text, None, None)
         return await _answer(pool, limits, request, parsed, substitutions=bindings[key])
 

@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graph.core.errors import GraphError, QueryError
+from graph.query.values import ox_term
 
 __all__ = [
     "FORMATS",
@@ -37,7 +37,6 @@ __all__ = [
     "Reply",
     "Request",
     "ResultTooLarge",
-    "encode_bindings",
     "run_with_time_limit",
 ]
 
@@ -52,7 +51,6 @@ FORMATS: dict[str, tuple[str, str]] = {
     "rdfxml": ("application/rdf+xml", "graph"),
 }
 _HEADER = struct.Struct("!I")
-Encoded = tuple[str, str, str, str]
 
 
 class ResultTooLarge(QueryError):
@@ -100,7 +98,7 @@ class Request:
 
     text: str
     result_format: str = "json"
-    substitutions: Mapping[str, Encoded] = field(default_factory=dict)
+    substitutions: Mapping[str, Node] = field(default_factory=dict)  # from graph.query.run.bind
     default_graph: Sequence[str] | None = None
     named_graphs: Sequence[str] | None = None
     max_bytes: int = 10_000_000
@@ -113,21 +111,6 @@ class Reply:
 
     media_type: str
     body: bytes
-
-
-def encode_bindings(bindings: Mapping[str, Node]) -> dict[str, Encoded]:
-    """Turn rdflib terms (from :func:`graph.query.run.bind`) into picklable substitutions."""
-    encoded: dict[str, Encoded] = {}
-    for name, term in bindings.items():
-        if isinstance(term, URIRef):
-            encoded[name] = ("uri", str(term), "", "")
-        elif isinstance(term, BNode):
-            encoded[name] = ("bnode", str(term), "", "")
-        elif isinstance(term, Literal):
-            encoded[name] = ("literal", str(term), term.language or "", str(term.datatype or ""))
-        else:
-            raise QueryError(f"cannot bind {term!r}")
-    return encoded
 
 
 # ---------------------------------------------------------------- the worker process
@@ -152,22 +135,11 @@ class _Bounded:
         return None
 
 
-def _term(ox: Any, item: Encoded) -> Any:
-    kind, value, language, datatype = item
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return ox.BlankNode(value)
-    if language:
-        return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
-
-
 def _answer(ox: Any, store: Any, prefixes: dict[str, str], request: Request) -> tuple[str, Any]:
     media_type, shape = FORMATS[request.result_format]
     options: dict[str, Any] = {"prefixes": prefixes, "base_iri": request.base_iri}
     if request.substitutions:
-        options["substitutions"] = {ox.Variable(k): _term(ox, v) for k, v in request.substitutions.items()}
+        options["substitutions"] = {ox.Variable(k): ox_term(v) for k, v in request.substitutions.items()}
     if request.default_graph is not None:
         options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graph]
     if request.named_graphs is not None:
@@ -343,7 +315,7 @@ def run_with_time_limit(
     process, sock = _spawn(recipe)
     try:
         _handshake(process, sock, 300.0)
-        request = Request(text, result_format, encode_bindings(substitutions or {}), max_bytes=max_bytes)
+        request = Request(text, result_format, dict(substitutions or {}), max_bytes=max_bytes)
         sock.settimeout(None)
         _send(sock, request)
         sock.settimeout(timeout)
