@@ -78,8 +78,8 @@ Striping = 0
 ServerPort = 127.0.0.1:{sql_port}
 DisableUnixSocket = 1
 DirsAllowed = {folder}
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty_buffers}
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
@@ -88,7 +88,7 @@ ServerThreads = 4
 
 [SPARQL]
 ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 120
+MaxQueryExecutionTime = {query_seconds}
 """
 
 
@@ -178,7 +178,9 @@ def _running(argv: list[str], folder: Path, url: str, name: str) -> Iterator[sub
 
 
 @contextmanager
-def oxigraph_server(turtle_files: Sequence[Path], graph_iri: str | None = None) -> Iterator[Server]:
+def oxigraph_server(
+    turtle_files: Sequence[Path], graph_iri: str | None = None, query_seconds: int | None = None
+) -> Iterator[Server]:
     """Run ``oxigraph serve`` on a free loopback port over the given Turtle files.
 
     Parameters
@@ -187,6 +189,8 @@ def oxigraph_server(turtle_files: Sequence[Path], graph_iri: str | None = None) 
         Loaded with ``oxigraph load`` into a fresh ``--location`` before the server starts.
     graph_iri : str, optional
         Load into this named graph instead of the default graph.
+    query_seconds : int, optional
+        The server's time limit per query (``--timeout-s``); none by default.
 
     Yields
     ------
@@ -205,6 +209,8 @@ def oxigraph_server(turtle_files: Sequence[Path], graph_iri: str | None = None) 
                 pytest.fail(f"oxigraph load failed: {done.stderr.strip().splitlines()[-1:]}")
         base = f"http://127.0.0.1:{free_port()}"
         argv = [oxigraph_binary(), "serve", "--location", str(data), "--bind", base.removeprefix("http://")]
+        if query_seconds is not None:
+            argv += ["--timeout-s", str(query_seconds)]
         with _running(argv, folder, f"{base}/query", "oxigraph serve") as process:
             yield Server("oxigraph", f"{base}/query", f"{base}/store", graph_iri, process.pid, folder=folder)
 
@@ -249,7 +255,12 @@ def graph_store_put(
 
 
 @contextmanager
-def virtuoso_server(turtle_files: Sequence[Path], graph_iri: str | None = None) -> Iterator[Server]:
+def virtuoso_server(
+    turtle_files: Sequence[Path],
+    graph_iri: str | None = None,
+    query_seconds: int = 120,
+    buffers: int = 10_000,
+) -> Iterator[Server]:
     """Run Virtuoso (``virtuoso-t +foreground``) on free loopback ports over the given Turtle files.
 
     Parameters
@@ -259,6 +270,10 @@ def virtuoso_server(turtle_files: Sequence[Path], graph_iri: str | None = None) 
         ``POST`` (each file keeps its own blank nodes, as when parsed one by one).
     graph_iri : str, optional
         The named graph to load into; :data:`DEFAULT_GRAPH` when None.
+    query_seconds : int
+        The server's time limit per query (``MaxQueryExecutionTime``; a query over it is an HTTP 500).
+    buffers : int
+        Pages of 8 kB in Virtuoso's buffer pool (``NumberOfBuffers``; 10,000 is 80 MB, enough for tests).
 
     Yields
     ------
@@ -271,7 +286,14 @@ def virtuoso_server(turtle_files: Sequence[Path], graph_iri: str | None = None) 
     with tempfile.TemporaryDirectory(prefix="bskg-virtuoso-") as name:
         folder = Path(name)
         http_port, sql_port = free_port(), free_port()
-        ini = _VIRTUOSO_INI.format(folder=folder, sql_port=sql_port, http_port=http_port)
+        ini = _VIRTUOSO_INI.format(
+            folder=folder,
+            sql_port=sql_port,
+            http_port=http_port,
+            query_seconds=query_seconds,
+            buffers=buffers,
+            dirty_buffers=buffers * 3 // 5,
+        )
         (folder / "virtuoso.ini").write_text(ini, "utf-8")
         base = f"http://127.0.0.1:{http_port}"
         argv = [binary, "+configfile", str(folder / "virtuoso.ini"), "+foreground"]

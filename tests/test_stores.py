@@ -295,3 +295,33 @@ def test_virtuoso_row_limit_is_an_error_not_a_short_answer(monkeypatch: pytest.M
         with pytest.raises(QueryError, match=r"cut the answer at 50 rows \(X-SPARQL-MaxRows\)"):
             run(store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
         assert len(run(store, "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 49").rows) == 49
+
+
+@pytest.mark.server
+def test_oxigraph_serve_time_limit_is_an_error_not_a_cut_answer(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``oxigraph serve --timeout-s`` sends 200, then cuts the body: the CLI says so in one line."""
+    heavy = "SELECT ?a ?g (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } GROUP BY ?a ?g"
+    with oxigraph_server(data_files(None), query_seconds=1) as server:  # the bundled graph: over 1 s
+        assert main(["query", heavy, "--store", f"sparql:{server.sparql}"]) != 0
+        err = capsys.readouterr().err
+        assert err.startswith("bskg: error: ") and err.count("\n") == 1
+        assert "stopped the query at its time limit" in err
+        # the same server still answers what fits in its limit
+        assert run(RemoteStore(server.sparql), "ASK { ?s ?p ?o }").boolean is True
+
+
+def test_a_remote_answer_that_cannot_be_read_is_one_line() -> None:
+    """An answer cut anywhere else (a proxy, a dropped connection) is refused, not shown short."""
+    from graph.query.stores import _read_remote
+
+    cut = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"urn:x'
+    with pytest.raises(QueryError, match=r"^http://h/q sent an answer that is not valid SPARQL results"):
+        _read_remote("http://h/q", cut, "SELECT ?s WHERE { ?s ?p ?o }", graph_query=False)
+    with pytest.raises(QueryError, match="not valid SPARQL results"):
+        _read_remote(
+            "http://h/q", b"<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn", "CONSTRUCT {}", graph_query=True
+        )
+    whole = _read_remote("http://h/q", b"<urn:a> <urn:b> <urn:c> .\n", "CONSTRUCT {}", graph_query=True)
+    assert whole.graph is not None and len(whole.graph) == 1

@@ -14,7 +14,8 @@ of every graph, its system graphs included) is named with the standard protocol 
 URL: ``sparql:http://HOST:8890/sparql?default-graph-uri=IRI`` (percent-encoded). It travels in
 the URL of every request, so the label index, the named queries and the fetched neighbourhoods all
 see that graph only. An answer the server cut at its row limit (Virtuoso's ``X-SPARQL-MaxRows``
-header) is refused with a one-line error rather than shown short.
+header), or stopped mid-answer at its time limit (``oxigraph serve --timeout-s``), is refused with a
+one-line error rather than shown short.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pyoxigraph as ox
+from rdflib.exceptions import ParserError
 from rdflib.term import Node
 
 from graph.core.errors import GraphError, QueryError
@@ -219,9 +221,27 @@ class RemoteStore:
             raise QueryError(f"{self.url} gave no answer within {limit:g} s") from None
         except (urllib.error.URLError, OSError) as error:
             raise QueryError(f"cannot reach {self.url}: {getattr(error, 'reason', error)}") from None
-        answer = _answer("GRAPH", payload, text) if graph_query else _json_answer(json.loads(payload))
+        answer = _read_remote(self.url, payload, text, graph_query)
         _refuse_truncated(self.url, ceiling, answer)
         return answer
+
+
+def _read_remote(url: str, payload: bytes, text: str, graph_query: bool) -> Answer:
+    """Read an endpoint's answer; a body the server cut short is a one-line error, never a short answer.
+
+    ``oxigraph serve --timeout-s N`` has already sent HTTP 200 when a streamed query passes its
+    limit: it ends the body with "The SPARQL operation has been cancelled" in place of the rest.
+    """
+    if b"operation has been cancelled" in payload[-100:]:
+        raise QueryError(
+            f"{url} stopped the query at its time limit and sent a cut answer: narrow the query "
+            "or raise the server's limit (oxigraph serve --timeout-s)"
+        )
+    try:
+        return _answer("GRAPH", payload, text) if graph_query else _json_answer(json.loads(payload))
+    except (ValueError, KeyError, TypeError, ParserError) as error:
+        detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise QueryError(f"{url} sent an answer that is not valid SPARQL results ({detail})") from None
 
 
 def _json_answer(data: dict[str, Any]) -> Answer:
