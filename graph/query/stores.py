@@ -5,9 +5,10 @@ Oxigraph store on disk, opened read-only; ``--store sparql:URL`` any SPARQL 1.1 
 already runs. The first two are the same engine and the same class. :func:`graph.query.run.bind`
 turns parameters into RDF terms; Oxigraph binds a selected variable before evaluation
 (``substitutions``; every parameter of a named query is selected), and any other variable (in a
-user's own text) or any variable sent to an endpoint gets a ``VALUES`` block at the start of the
-query's ``WHERE`` group (of the inner ``SELECT`` of a wrapped query), which every engine joins the
-same way. Every store answers the same named queries with the same rows (``queries/README.md``).
+user's own text) or any variable sent to an endpoint gets a ``VALUES`` block at the start and at
+the end of the query's ``WHERE`` group (of the inner ``SELECT`` of a wrapped query), which every
+engine joins the same way (``graph/query/values.py``). Every store answers the same named queries
+with the same rows (``queries/README.md``).
 
 A graph held in a named graph of a server (always so on Virtuoso, whose default graph is the union
 of every graph, its system graphs included) is named with the standard protocol parameter in the
@@ -179,7 +180,7 @@ class OxigraphStore:
 
 @dataclass
 class RemoteStore:
-    """A SPARQL 1.1 Protocol endpoint; values travel as a ``VALUES`` block first in the ``WHERE`` group."""
+    """A SPARQL 1.1 Protocol endpoint; values travel as a ``VALUES`` block in the ``WHERE`` group."""
 
     url: str
     spec: str = ""
