@@ -20,7 +20,7 @@ table times an empty answer.
 
 Usage::
 
-    PYTHONPATH=. .venv/bin/python bench/servers.py                    # 1M triples (~15 min)
+    PYTHONPATH=. .venv/bin/python bench/servers.py                    # 1M triples (~6 min)
     PYTHONPATH=. .venv/bin/python bench/servers.py --triples 100000   # quicker
 """
 
