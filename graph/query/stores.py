@@ -6,8 +6,9 @@ already runs. The first two are the same engine and the same class. :func:`graph
 turns parameters into RDF terms; Oxigraph binds a selected variable before evaluation
 (``substitutions``; every parameter of a named query is selected), and any other variable (in a
 user's own text) or any variable sent to an endpoint gets a ``VALUES`` block at the start and at
-the end of the query's ``WHERE`` group (of the inner ``SELECT`` of a wrapped query), which every
-engine joins the same way (``graph/query/values.py``). Every store answers the same named queries
+the end of the query's ``WHERE`` group (of the inner ``SELECT`` of a wrapped query; also first in each
+branch of a ``WHERE`` that is only a ``UNION``), which every engine joins the same way
+(``graph/query/values.py``). Every store answers the same named queries
 with the same rows (``queries/README.md``).
 
 A graph held in a named graph of a server (always so on Virtuoso, whose default graph is the union

@@ -7,10 +7,10 @@ projects the variable. Joining the same one-row block twice changes no answer; i
 because Oxigraph joins it where it stands: first serves a query that starts with a wide scan
 (``evidence``: 1 ms first, 513 ms last on the 1M-triple bench graph), last one that starts with a
 list of predicates or an ``OPTIONAL`` (``relations``: 4,153 ms first, 1 ms last); both at once
-took the better of the two for every named query. A ``WHERE`` that is only a ``UNION`` gets the
-block first in each branch instead (:func:`_union_branches`). Never after the query: Virtuoso does not join a
-trailing block with a group that holds a ``BIND`` (``graph/query/queries/README.md``). Terms are
-written by Oxigraph's own serialiser.
+took the better of the two for every named query. A ``WHERE`` that is only a ``UNION`` also gets
+the block first in each branch (:func:`_union_branches`). Never after the query: Virtuoso
+does not join a trailing block with a group that holds a ``BIND``
+(``graph/query/queries/README.md``). Terms are written by Oxigraph's own serialiser.
 """
 
 from __future__ import annotations
@@ -70,24 +70,24 @@ def with_values(text: str, bindings: dict[str, Node]) -> str:
         return text
     masked = SKIP.sub(lambda m: " " * len(m.group(0)), text)
     opening = _descend(masked, _where_opening(text), list(bindings))
-    branches = _union_branches(masked, opening)
-    if branches is not None:  # first in each branch, from the end so that positions stay valid
-        for start in reversed(branches):
-            text = f"{text[: start + 1]} {block}\n{text[start + 1 :]}"
-        return text
     closing = _closing(masked, opening)
-    return f"{text[: opening + 1]} {block}\n{text[opening + 1 : closing]}\n {block}\n{text[closing:]}"
+    text = f"{text[:closing]}\n {block}\n{text[closing:]}"  # last, then from the end backwards
+    for start in reversed([opening, *(_union_branches(masked, opening) or [])]):
+        text = f"{text[: start + 1]} {block}\n{text[start + 1 :]}"
+    return text
 
 
 def _union_branches(masked: str, opening: int) -> list[int] | None:
     """Return where each branch opens when the group is only ``{ A } UNION { B } ...``, else None.
 
-    The values then go first into every branch (a join with a union is the union of the joins):
-    both servers joined a block outside the union only after evaluating every branch in full, over
-    60 s on the 1M-triple bench graph for ``connected_treatments``, 26 ms in each branch. Only
-    first: with the block also last in a branch that holds ``FILTER NOT EXISTS`` (``preventions``)
-    Virtuoso 7.2's compiler fails (``SP031 ... sparp_gp_deprecate()``). A branch that is a
-    sub-``SELECT`` has a scope of its own: such a union keeps the block outside.
+    The values then also go first into every branch (a join with a union is the union of the
+    joins): a block only outside the union was joined after every branch was evaluated in full,
+    over 60 s on ``oxigraph serve`` on the 1M-triple bench graph for ``connected_treatments``;
+    22 ms in process with the block outside and in each branch, which also kept ``symptoms`` at
+    115 ms (620 ms in the branches only). Not last in a branch: with the block last in one that
+    holds ``FILTER NOT EXISTS`` (``preventions``) Virtuoso 7.2's compiler fails (``SP031 ...
+    sparp_gp_deprecate()``). A branch that is a sub-``SELECT`` has a scope of its own: such a
+    union gets the block outside only.
 
     >>> masked = "{ { ?a ?b ?c } UNION { ?c ?b ?a } }"
     >>> _union_branches(masked, 0), _union_branches("{ { ?a ?b ?c } ?c ?d ?e }", 0)

@@ -85,14 +85,8 @@ def load_into(
             raise GraphError("--graph names a graph of an endpoint; a folder store takes the default graph")
         return fill(Path(target), files, force=force, progress=progress)
     count = len(read_files(files, progress=progress))  # every file checked before anything is sent
-    requests = in_requests(in_file_order(files))
-    for number, payload in enumerate(requests):
-        try:
-            put_graph(target, payload, graph=graph, auth=auth, method="POST" if number else "PUT")
-        except GraphError as error:
-            if number == 0 or "part of the data" in str(error):
-                raise
-            raise GraphError(f"{error} (the graph now holds part of the data: load it again)") from None
+    for number, payload in enumerate(in_requests(in_file_order(files))):
+        put_graph(target, payload, graph=graph, auth=auth, method="POST" if number else "PUT")
     return count
 
 
@@ -155,18 +149,24 @@ def put_graph(
     auth: tuple[str, str] | None = None,
     method: str = "PUT",
 ) -> None:
-    """Replace one graph of a Graph Store Protocol endpoint with N-Triples (``PUT``).
+    """Replace (``PUT``) or add to (``POST``) one graph of a Graph Store Protocol endpoint.
+
+    A request the server deadlocked on (Virtuoso's SQL state 40001) is sent again, up to
+    three times; a refusal says the graph may now hold part of the data after a ``POST`` (the
+    earlier requests were taken) or a server error (Virtuoso keeps what it had written).
 
     Parameters
     ----------
     target
         The Graph Store Protocol URL.
     payload
-        The graph as N-Triples.
+        The graph, or this request's part of it, as N-Triples.
     graph
         The named graph to replace; None replaces the endpoint's default graph.
     auth
         ``(user, password)``: digest (challenge fetched first, see the module doc) or basic.
+    method
+        ``PUT`` replaces the graph, ``POST`` adds to it.
     """
     separator = "&" if "?" in target else "?"
     which = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
@@ -188,6 +188,7 @@ def put_graph(
             answer = digest.get_authorization(request, challenge)
             if answer is not None:
                 request.add_unredirected_header("Authorization", f"Digest {answer}")
+    partial = " (the graph may now hold part of the data: load it again)"
     for attempt in range(1, _PUT_TRIES + 1):
         try:
             with opener.open(request, timeout=_PUT_TIMEOUT) as response:
@@ -201,13 +202,14 @@ def put_graph(
                 ) from None
             said = _said(error.read())
             if "40001" in said and attempt < _PUT_TRIES:
-                continue  # Virtuoso deadlocked on its own loader threads: a PUT replaces, send it again
-            part = " (the graph may now hold part of the data: load it again)" if error.code >= 500 else ""
+                continue  # Virtuoso deadlocked on its own loader threads; the same triples again are harmless
+            part = partial if error.code >= 500 or method == "POST" else ""
             detail = f": {said}" if said else ""
             refused = f"{target} refused the graph: HTTP {error.code} {error.reason}"
             raise GraphError(f"{refused}{detail}{part}") from None
         except (urllib.error.URLError, OSError) as error:
-            raise GraphError(f"cannot reach {target}: {getattr(error, 'reason', error)}") from None
+            part = partial if method == "POST" else ""
+            raise GraphError(f"cannot reach {target}: {getattr(error, 'reason', error)}{part}") from None
 
 
 def _said(body: bytes) -> str:
