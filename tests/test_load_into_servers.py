@@ -36,8 +36,8 @@ DEADLOCK = (
 
 @pytest.mark.server
 def test_a_million_triples_reach_virtuoso_whole(tmp_path: Path) -> None:
-    """The 1M-triple bench graph: sorted by subject it deadlocked Virtuoso 4 times in 4 and left
-    ~860k triples behind a 500; in one PUT it hung 2 times in 5; in requests of 100k it arrives whole."""
+    """The 1M-triple bench graph: sorted by subject it deadlocked Virtuoso 9 times in 9 and left
+    ~860k triples behind a 500; in one PUT it hung 2 times in 8; in requests of 100k it arrives whole."""
     from tests.servers import virtuoso_server
 
     graph_dir = tmp_path / "graph"

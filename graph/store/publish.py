@@ -13,9 +13,9 @@ On an endpoint the triples go out in the order the files state them, not in the 
 order, and at most :data:`CHUNK` to a request: the first request replaces the graph (``PUT``), the
 others add to it (``POST``); triples with blank nodes all go in the first, since a blank node's
 label means one node within one request only. Virtuoso's multi-threaded loader deadlocked on a
-1M-triple graph sorted by subject (``SR172: Transaction deadlocked``, four times in four) and
-hung on two of five single ``PUT`` s of it in file order; sent 100,000 triples at a time it took
-the graph six times in six. A request it deadlocked on is sent again (replacing or adding the
+1M-triple graph sorted by subject (``SR172: Transaction deadlocked``, nine times in nine) and
+hung on two of eight single ``PUT`` s of it in file order; sent 100,000 triples at a time it took
+the graph eight times in eight. A request it deadlocked on is sent again (replacing or adding the
 same triples twice is harmless). Virtuoso does not undo the part of a failed request it had
 written, so a refusal says that the graph may now hold part of the data.
 """
