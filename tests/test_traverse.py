@@ -271,6 +271,11 @@ def test_cli_treatments_table_and_json(capsys: pytest.CaptureFixture[str]) -> No
             "not a sign of (a source says so):\n  labor: labor ←notSignOf– back spasm",
         ),
         (["at-risk", "back spasm"], "athletes"),
+        (
+            ["treatments", "heavy lifting"],
+            "\nadvised against (not recommended by a source; see --advised-against):\n"
+            "  bed rest: bed rest –notRecommendedFor→ back spasm ←causes– heavy lifting  (001)",
+        ),
         (["spreads"], "twitching –radiatesTo→ leg"),
         (
             ["path", "heavy lifting", "naproxen"],

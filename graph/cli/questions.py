@@ -200,10 +200,7 @@ def _question(args: argparse.Namespace) -> int:
     code = _show(kg, args, args.function(kg, args.entity), args.noun, about)
     if args.function is traverse.treatments_for and not args.json:
         against = traverse.advised_against(kg, args.entity)
-        if against:
-            print("\nadvised against (not recommended by a source; see --advised-against):")
-            for r in against:
-                print(f"  {r.label}: {chain(kg, r.iri, r.paths[0])}  ({' '.join(r.sources)})")
+        _aside(kg, "advised against (not recommended by a source; see --advised-against)", against)
     if args.function in (traverse.side_effects, traverse.members) and not args.json:
         guidance = traverse.usage(kg, traverse.entity(kg, args.entity))
         if guidance:
@@ -212,12 +209,16 @@ def _question(args: argparse.Namespace) -> int:
                 where = ", ".join(f"{e['source']}:{e['line']}" for e in item["evidence"])
                 print(f"  {item['entity']['label']}: {item['property']} {item['value']!r}  ({where})")
     if args.function is traverse.conditions_with_symptom and not args.json:
-        denied = traverse.not_sign_of(kg, args.entity)
-        if denied:
-            print("\nnot a sign of (a source says so):")
-        for r in denied:
-            print(f"  {r.label}: {chain(kg, r.iri, r.paths[0])}  ({' '.join(r.sources)})")
+        _aside(kg, "not a sign of (a source says so)", traverse.not_sign_of(kg, args.entity))
     return code
+
+
+def _aside(kg: KnowledgeGraph, heading: str, results: Sequence[Ranked]) -> None:
+    """Print answers beside the main one under a heading, each with its best path (none: nothing)."""
+    if results:
+        print(f"\n{heading}:")
+    for r in results:
+        print(f"  {r.label}: {chain(kg, r.iri, r.paths[0])}  ({' '.join(r.sources)})")
 
 
 def _red_flags(args: argparse.Namespace) -> int:
