@@ -19,7 +19,7 @@ from graph.core.evidence import Evidence, Triple
 from graph.core.lookup import curie
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import BSO, NEGATIVE_RELATIONS
-from graph.questions.card import local_name, node_ref
+from graph.questions.card import Relation, local_name, node_ref
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,13 +35,8 @@ _OPPOSED = (
 
 
 @dataclass(frozen=True)
-class Claim:
-    """One side of a disagreement: a relation and the source lines that state it."""
-
-    subject: URIRef
-    predicate: str
-    object: URIRef
-    evidence: tuple[Evidence, ...]
+class Claim(Relation):
+    """One side of a disagreement: a relation (or a guidance value) and the source lines that state it."""
 
     @property
     def negative(self) -> bool:
@@ -54,7 +49,7 @@ class Claim:
         return tuple(sorted({e.source for e in self.evidence}))
 
     def as_dict(self, kg: KnowledgeGraph) -> dict[str, Any]:
-        """Return the JSON shape of one claim."""
+        """Return the JSON shape of one claim: a relation's, with ``negative`` and a literal object."""
         return {
             "subject": node_ref(kg, self.subject),
             "predicate": self.predicate,
