@@ -72,12 +72,12 @@ def with_values(text: str, bindings: dict[str, Node]) -> str:
     opening = _descend(masked, _where_opening(text), list(bindings))
     closing = _closing(masked, opening)
     text = f"{text[:closing]}\n {block}\n{text[closing:]}"  # last, then from the end backwards
-    for start in reversed([opening, *(_union_branches(masked, opening) or [])]):
+    for start in reversed([opening, *(_union_branches(masked, opening, closing) or [])]):
         text = f"{text[: start + 1]} {block}\n{text[start + 1 :]}"
     return text
 
 
-def _union_branches(masked: str, opening: int) -> list[int] | None:
+def _union_branches(masked: str, opening: int, closing: int) -> list[int] | None:
     """Return where each branch opens when the group is only ``{ A } UNION { B } ...``, else None.
 
     The values then also go first into every branch (a join with a union is the union of the
@@ -90,10 +90,11 @@ def _union_branches(masked: str, opening: int) -> list[int] | None:
     union gets the block outside only.
 
     >>> masked = "{ { ?a ?b ?c } UNION { ?c ?b ?a } }"
-    >>> _union_branches(masked, 0), _union_branches("{ { ?a ?b ?c } ?c ?d ?e }", 0)
+    >>> _union_branches(masked, 0, 34), _union_branches("{ { ?a ?b ?c } ?c ?d ?e }", 0, 24)
     ([2, 21], None)
     """
-    closing, branches, position = _closing(masked, opening), [], opening + 1
+    branches: list[int] = []
+    position = opening + 1
     while True:
         gap = masked[position:closing]
         start = position + len(gap) - len(gap.lstrip())
