@@ -15,7 +15,7 @@ from rdflib import URIRef
 
 from graph.core.errors import UnknownEntity
 from graph.core.text import normalize
-from graph.core.vocab import BS, PREFIXES
+from graph.core.vocab import BS, PREFIXES, local_name
 
 __all__ = ["LabelIndex", "Match", "close_matches", "curie", "similar"]
 
@@ -111,8 +111,7 @@ class LabelIndex:
             return self.labels[entity]
         if entity in self.terms:
             return self.terms[entity]
-        text = str(entity)
-        return text.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        return local_name(entity)
 
     def find(self, text: str, limit: int = 10) -> list[Match]:
         """Return the entities that answer to ``text``, best first.

@@ -34,6 +34,7 @@ __all__ = [
     "RELATIONS",
     "SOURCE_PREFIX",
     "as_int",
+    "local_name",
     "term",
 ]
 
@@ -226,6 +227,16 @@ def as_int(node: Node | int | None, default: int = 0) -> int:
         return int(str(value))
     except ValueError:
         return default
+
+
+def local_name(iri: Node | str) -> str:
+    """Return the last segment of an IRI: what follows its last ``#`` or ``/``.
+
+    >>> local_name(BSO.treats), local_name("https://w3id.org/backspasm-kg/id/back_spasm")
+    ('treats', 'back_spasm')
+    """
+    text = str(iri)
+    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def term(name: str) -> URIRef:

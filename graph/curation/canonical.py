@@ -15,7 +15,7 @@ from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 from rdflib.term import Node
 
-from graph.core.vocab import BS, BSO, GUIDANCE, PREFIXES, RELATIONS, as_int
+from graph.core.vocab import BS, BSO, GUIDANCE, PREFIXES, RELATIONS, as_int, local_name
 
 __all__ = ["canonical_turtle", "evidence_iri"]
 
@@ -41,16 +41,11 @@ def evidence_iri(subject: URIRef, predicate: URIRef, obj: Node, source: str, lin
     >>> str(evidence_iri(BS.stress, BSO.causes, BS.back_spasm, "000", 14))
     'https://w3id.org/backspasm-kg/id/ev-000-014-stress-causes-back_spasm'
     """
-
-    def short(node: Node) -> str:
-        text = str(node)
-        return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
     if isinstance(obj, Literal):
         tail = hashlib.sha1(str(obj).encode("utf-8")).hexdigest()[:8]  # noqa: S324 - a name, not security
     else:
-        tail = short(obj)
-    return BS[f"ev-{source}-{line:03d}-{short(subject)}-{short(predicate)}-{tail}"]
+        tail = local_name(obj)
+    return BS[f"ev-{source}-{line:03d}-{local_name(subject)}-{local_name(predicate)}-{tail}"]
 
 
 def canonical_turtle(rdf: Graph) -> str:

@@ -26,7 +26,7 @@ from rdflib import URIRef
 from graph.core.errors import GraphError
 from graph.core.files import atomic_write
 from graph.core.model import KnowledgeGraph
-from graph.core.vocab import CLASS_NAMES
+from graph.core.vocab import CLASS_NAMES, local_name
 from graph.present.layout import LABEL_PX, MINOR_PX, by_support
 from graph.present.quotes import Quotes
 from graph.present.tooltips import edge_title, humane, node_title
@@ -290,7 +290,7 @@ def _page(
                 "classes": list(types) or ["Entity"],
                 "primary": primary[node],
                 "names": [name.lower() for name in names],
-                "iri": "bs:" + str(node).rsplit("/", 1)[-1],
+                "iri": "bs:" + local_name(node),
             }
         )
     layouts, levels = by_support(

@@ -18,8 +18,8 @@ from rdflib import RDF, RDFS, URIRef
 from graph.core.evidence import Evidence, Triple
 from graph.core.lookup import curie
 from graph.core.model import KnowledgeGraph
-from graph.core.vocab import BSO, NEGATIVE_RELATIONS
-from graph.questions.card import Relation, local_name, node_ref
+from graph.core.vocab import BSO, NEGATIVE_RELATIONS, local_name
+from graph.questions.card import Relation, node_ref
 
 if TYPE_CHECKING:
     import pandas as pd

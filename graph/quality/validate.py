@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from graph.core.model import KnowledgeGraph
 from graph.core.text import mentions
-from graph.core.vocab import BS, BSO, as_int
+from graph.core.vocab import BS, BSO, as_int, local_name
 from graph.store.data import data_dir, read_turtle
 from graph.store.progress import step
 
@@ -159,7 +159,7 @@ def _evidence_name(kg: KnowledgeGraph, node: URIRef) -> str:
 def _term(kg: KnowledgeGraph, node: Node) -> str:
     if isinstance(node, URIRef):
         text = kg.label(node) if node in kg.index.types else str(node)
-        return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if text.startswith("http") else text
+        return local_name(text) if text.startswith("http") else text
     return str(node)
 
 

@@ -16,20 +16,10 @@ from graph.core.vocab import BSO, GUIDANCE, RELATIONS
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Card", "Relation", "describe", "local_name", "node_ref", "relations_frame"]
+__all__ = ["Card", "Relation", "describe", "node_ref", "relations_frame"]
 
 _RELATION_IRIS = {BSO[name]: name for name in RELATIONS}
 _GUIDANCE_IRIS = {BSO[name]: name for name in GUIDANCE}
-
-
-def local_name(iri: URIRef | str) -> str:
-    """Return the last segment of an IRI.
-
-    >>> local_name("https://w3id.org/backspasm-kg/ontology#treats")
-    'treats'
-    """
-    text = str(iri)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def node_ref(kg: KnowledgeGraph, node: URIRef) -> dict[str, str]:

@@ -19,7 +19,7 @@ from rdflib.term import Node
 from graph.core.evidence import Evidence, EvidenceIndex, Triple
 from graph.core.lookup import LabelIndex
 from graph.core.text import normalize
-from graph.core.vocab import CLASS_NAMES, EDGE_RELATIONS, GUIDANCE, NAME_WEIGHTS, ONTOLOGY
+from graph.core.vocab import CLASS_NAMES, EDGE_RELATIONS, GUIDANCE, NAME_WEIGHTS, ONTOLOGY, local_name
 
 __all__ = ["Tables", "iri", "to_rdflib"]
 
@@ -198,7 +198,7 @@ class Tables:
         """Return the urgency levels of a red flag, most urgent first, each with its evidence."""
         levels = []
         for level in self.urgency[flag]:
-            local = level.rsplit("#", 1)[-1]
+            local = local_name(level)
             labels = self.names.get(level, {}).get(_LABEL)
             cites = evidence.get((iri(flag), iri(_URGENCY), iri(level)))
             levels.append(
