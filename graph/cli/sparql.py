@@ -11,7 +11,7 @@ from pathlib import Path
 
 from graph.cli.common import emit_json, graph_of, print_table
 from graph.core.errors import GraphError, QueryError
-from graph.query.results import Answer, display_rows, to_csv, to_json, to_tsv, to_turtle
+from graph.query.results import FORMATS, Answer, display_rows, write_answer
 from graph.query.run import parse_params
 from graph.query.stores import Store, open_store
 
@@ -40,9 +40,10 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     query.add_argument(
         "--format",
         "-f",
-        choices=("table", "csv", "tsv", "json"),
+        choices=("table", *FORMATS),
         default="table",
-        help="table (labels), csv, tsv or json (W3C SPARQL results); CONSTRUCT/DESCRIBE print Turtle",
+        help="table (labels), or the endpoint's formats: json, xml, csv, tsv (W3C SPARQL results) for "
+        "SELECT/ASK; turtle (the default), ntriples, rdfxml for CONSTRUCT/DESCRIBE",
     )
     _store_options(query)
     query.set_defaults(run=_query)
@@ -169,14 +170,13 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _print(answer: Answer, form: str, label) -> None:  # type: ignore[no-untyped-def]
-    if answer.graph is not None:
-        sys.stdout.write(to_turtle(answer))
-    elif form == "json":
-        emit_json(to_json(answer))
-    elif form == "csv":
-        sys.stdout.write(to_csv(answer))
-    elif form == "tsv":
-        sys.stdout.write(to_tsv(answer))
+    if answer.graph is not None and FORMATS.get(form, ("", ""))[1] != "graph":
+        form = "turtle"  # CONSTRUCT and DESCRIBE print Turtle unless asked for another RDF format
+    if form != "table":
+        data = write_answer(answer, form)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     elif answer.kind == "ASK":
         print(json.dumps(bool(answer.boolean)))
     else:

@@ -1,23 +1,26 @@
-"""Query answers, whatever store gave them, and their formats.
+"""Query answers, whatever store gave them, and the one writer of their formats.
 
 An :class:`Answer` is a SELECT table (variables and rows of rdflib terms), an ASK boolean or a
-CONSTRUCT/DESCRIBE graph. It is written as W3C SPARQL 1.1 Query Results JSON, CSV or TSV, as
-Turtle for graphs, or turned into a pandas DataFrame that reads well: label columns first, entities
-as CURIEs (``bs:back_spasm``), the full IRIs a call away (:func:`iris`), integers kept integers.
+CONSTRUCT/DESCRIBE graph, and keeps the bytes its store sent (W3C results JSON, or N-Triples for a
+graph). :func:`write_results` writes a result in a format of :data:`FORMATS` (SPARQL 1.1 results
+JSON, XML, CSV, TSV; Turtle, N-Triples, RDF/XML) with Oxigraph's own serializers: the endpoint's
+workers call it on what Oxigraph evaluated, and ``bskg query --format`` on an answer
+(:func:`write_answer`), so the two print the same bytes. An answer also turns into a pandas
+DataFrame that reads well: label columns first, entities as CURIEs (``bs:back_spasm``), the full
+IRIs a call away (:func:`iris`), integers kept integers.
 """
 
 from __future__ import annotations
 
-import csv
 import io
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from graph.core.errors import QueryError
 from graph.core.lookup import curie
 from graph.core.vocab import PREFIXES
 
@@ -25,30 +28,55 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "FORMATS",
     "Answer",
     "curie",
     "from_json",
+    "from_ntriples",
     "iris",
     "python_value",
-    "to_csv",
     "to_frame",
-    "to_json",
-    "to_tsv",
-    "to_turtle",
+    "write_answer",
+    "write_results",
 ]
 
 Row = tuple[Node | None, ...]
 
+#: Result formats by name: (media type, kind of result it serializes: "solutions" or "graph").
+FORMATS: dict[str, tuple[str, str]] = {
+    "json": ("application/sparql-results+json", "solutions"),
+    "xml": ("application/sparql-results+xml", "solutions"),
+    "csv": ("text/csv; charset=utf-8", "solutions"),
+    "tsv": ("text/tab-separated-values; charset=utf-8", "solutions"),
+    "turtle": ("text/turtle; charset=utf-8", "graph"),
+    "ntriples": ("application/n-triples", "graph"),
+    "rdfxml": ("application/rdf+xml", "graph"),
+}
+_PREFIXES = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
+class Sink(Protocol):
+    """Where :func:`write_results` writes: any binary file-like object."""
+
+    def write(self, data: bytes, /) -> int:
+        """Write bytes, returning how many were written."""
+        ...
+
 
 @dataclass(frozen=True)
 class Answer:
-    """The answer to one query: ``kind`` is ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``."""
+    """The answer to one query: ``kind`` is ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``.
+
+    ``payload`` holds the answer as the store sent it: W3C results JSON for SELECT and ASK,
+    N-Triples for CONSTRUCT and DESCRIBE (what :func:`write_answer` reads).
+    """
 
     kind: str
     vars: tuple[str, ...] = ()
     rows: tuple[Row, ...] = ()
     boolean: bool | None = None
     graph: Graph | None = field(default=None, compare=False)
+    payload: bytes = field(default=b"", compare=False, repr=False)
 
     def triples(self) -> Answer:
         """Return a CONSTRUCT/DESCRIBE answer as a SELECT-like table of subject, predicate, object."""
@@ -58,34 +86,59 @@ class Answer:
         return Answer("SELECT", ("subject", "predicate", "object"), rows)
 
 
-def _json_term(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    if isinstance(term, Literal):
-        out = {"type": "literal", "value": str(term)}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype is not None:
-            out["datatype"] = str(term.datatype)
-        return out
-    raise TypeError(f"not an RDF term: {term!r}")
+def write_results(result: Any, result_format: str, output: Sink) -> str:
+    """Write a pyoxigraph query result in a format of :data:`FORMATS`; return its media type.
 
+    ``result`` is what ``pyoxigraph.Store.query`` returns (solutions, a boolean, or triples) or
+    any iterable of ``pyoxigraph.Triple``; graphs are written with the project's prefixes.
 
-def to_json(answer: Answer) -> dict[str, Any]:
-    """Return the W3C SPARQL 1.1 Query Results JSON of a SELECT or ASK answer.
-
-    >>> to_json(Answer("ASK", boolean=True))
-    {'head': {}, 'boolean': True}
+    >>> import pyoxigraph as ox
+    >>> sink = io.BytesIO()
+    >>> write_results(ox.Store().query("ASK {}"), "json", sink), sink.getvalue()
+    ('application/sparql-results+json', b'{"head":{},"boolean":true}')
     """
-    if answer.kind == "ASK":
-        return {"head": {}, "boolean": bool(answer.boolean)}
-    bindings = [
-        {name: _json_term(term) for name, term in zip(answer.vars, row, strict=True) if term is not None}
-        for row in answer.rows
-    ]
-    return {"head": {"vars": list(answer.vars)}, "results": {"bindings": bindings}}
+    import pyoxigraph as ox
+
+    if result_format not in FORMATS:
+        raise QueryError(f"unknown result format {result_format!r}: use {', '.join(FORMATS)}")
+    media_type, shape = FORMATS[result_format]
+    sink: Any = output  # pyoxigraph takes any object with ``write``
+    if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+        if shape != "solutions":
+            raise QueryError("this query returns solutions: ask for SPARQL JSON, XML, CSV or TSV")
+        result.serialize(sink, format=getattr(ox.QueryResultsFormat, result_format.upper()))
+        return media_type
+    if shape != "graph":
+        raise QueryError("this query returns a graph: ask for Turtle, N-Triples or RDF/XML")
+    form = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}.get(
+        result_format, ox.RdfFormat.RDF_XML
+    )
+    ox.serialize(result, sink, format=form, prefixes=None if form == ox.RdfFormat.N_TRIPLES else _PREFIXES)
+    return media_type
+
+
+def write_answer(answer: Answer, result_format: str) -> bytes:
+    r"""Return an answer in a format of :data:`FORMATS`, written by :func:`write_results` from its payload.
+
+    >>> import json
+    >>> sent = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"a"}}]}}'
+    >>> write_answer(from_json("SELECT", json.loads(sent), sent), "tsv")
+    b'?x\n"a"\n'
+    """
+    import pyoxigraph as ox
+
+    result: Any
+    try:
+        if answer.graph is not None:
+            result = [quad.triple for quad in ox.parse(answer.payload, format=ox.RdfFormat.N_TRIPLES)]
+        else:
+            result = ox.parse_query_results(answer.payload, format=ox.QueryResultsFormat.JSON)
+    except SyntaxError as error:
+        detail = str(error).splitlines()[0]
+        raise QueryError(f"the store sent results Oxigraph cannot read: {detail}") from None
+    sink = io.BytesIO()
+    write_results(result, result_format, sink)
+    return sink.getvalue()
 
 
 def _from_json_term(cell: dict[str, str]) -> Node:
@@ -103,68 +156,31 @@ def _from_json_term(cell: dict[str, str]) -> Node:
     raise ValueError(f"unknown term type {kind!r}")
 
 
-def from_json(kind: str, data: dict[str, Any]) -> Answer:
-    """Read a W3C SPARQL 1.1 Query Results JSON document into an :class:`Answer`."""
+def from_json(kind: str, data: dict[str, Any], payload: bytes = b"") -> Answer:
+    """Read W3C SPARQL 1.1 Query Results JSON (``payload``, parsed as ``data``) into an :class:`Answer`."""
     if "boolean" in data:
-        return Answer("ASK", boolean=bool(data["boolean"]))
+        return Answer("ASK", boolean=bool(data["boolean"]), payload=payload)
     names = tuple(data.get("head", {}).get("vars", ()))
     rows = tuple(
         tuple(_from_json_term(b[name]) if name in b else None for name in names)
         for b in data.get("results", {}).get("bindings", ())
     )
-    return Answer(kind, names, rows)
+    return Answer(kind, names, rows, payload=payload)
 
 
-def _csv_cell(term: Node | None) -> str:
+def from_ntriples(kind: str, payload: bytes) -> Answer:
+    """Read the N-Triples of a CONSTRUCT or DESCRIBE answer into an :class:`Answer`."""
+    graph = Graph(bind_namespaces="none")
+    graph.parse(data=payload.decode("utf-8"), format="nt")
+    return Answer(kind, graph=graph, payload=payload)
+
+
+def _cell(term: Node | None) -> str:
     if term is None:
         return ""
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
-
-
-def to_csv(answer: Answer) -> str:
-    """Return the W3C SPARQL 1.1 CSV results of a SELECT answer (plain values, CRLF lines)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    if answer.kind == "ASK":
-        writer.writerows([["boolean"], [str(bool(answer.boolean)).lower()]])
-        return out.getvalue()
-    writer.writerow(answer.vars)
-    writer.writerows([_csv_cell(term) for term in row] for row in answer.triples().rows)
-    return out.getvalue()
-
-
-def _tsv_cell(term: Node | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, Literal) and term.language is None and term.datatype is None:
-        return Literal(str(term)).n3().replace("\t", "\\t")
-    return term.n3().replace("\t", "\\t")
-
-
-def to_tsv(answer: Answer) -> str:
-    r"""Return the W3C SPARQL 1.1 TSV results of a SELECT answer (terms in Turtle syntax).
-
-    >>> to_tsv(Answer("SELECT", ("x",), ((URIRef("http://e/a"),), (Literal("b"),))))
-    '?x\n<http://e/a>\n"b"\n'
-    """
-    if answer.kind == "ASK":
-        return f"?boolean\n{str(bool(answer.boolean)).lower()}\n"
-    table = answer.triples()
-    lines = ["\t".join(f"?{name}" for name in table.vars)]
-    lines += ["\t".join(_tsv_cell(term) for term in row) for row in table.rows]
-    return "\n".join(lines) + "\n"
-
-
-def to_turtle(answer: Answer) -> str:
-    """Return the graph of a CONSTRUCT or DESCRIBE answer as Turtle, with the project's prefixes."""
-    result = Graph(bind_namespaces="none")
-    for prefix, namespace in PREFIXES.items():
-        result.bind(prefix, namespace)
-    for triple in answer.graph if answer.graph is not None else ():
-        result.add(triple)
-    return result.serialize(format="turtle")
 
 
 def python_value(term: Node | None) -> object:
@@ -262,25 +278,5 @@ def iris(frame: pd.DataFrame, column: str) -> pd.Series[Any]:
 def display_rows(answer: Answer, label: Callable[[URIRef], str]) -> tuple[list[str], list[list[str]]]:
     """Return headers and rows for a text table: labels in place of IRIs, empty cells for unbound."""
     table = answer.triples()
-    rows = [[label(t) if isinstance(t, URIRef) else _csv_cell(t) for t in row] for row in table.rows]
+    rows = [[label(t) if isinstance(t, URIRef) else _cell(t) for t in row] for row in table.rows]
     return list(table.vars), rows
-
-
-def answer_of_rdflib(result: Any, vars_hint: Sequence[str] = ()) -> Answer:
-    """Turn an rdflib query result into an :class:`Answer` (iterating it: run inside a time limit)."""
-    kind = str(result.type)
-    if kind == "ASK":
-        return Answer("ASK", boolean=bool(result.askAnswer))
-    if kind in ("CONSTRUCT", "DESCRIBE"):
-        graph = Graph(bind_namespaces="none")
-        for triple in result:
-            graph.add(triple)
-        return Answer(kind, graph=graph)
-    names = tuple(str(v) for v in (result.vars or vars_hint))
-    rows = tuple(tuple(row) for row in result)
-    return Answer("SELECT", names, rows)
-
-
-def dumps_json(answer: Answer) -> str:
-    """Return the W3C results JSON of an answer as indented text."""
-    return json.dumps(to_json(answer), indent=2, ensure_ascii=False) + "\n"

@@ -41,7 +41,7 @@ from graph.core.lookup import LabelIndex
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import CLASS_NAMES, LABEL_PREDICATES, PREFIXES
 from graph.query.guard import get_time_limit
-from graph.query.results import Answer, from_json
+from graph.query.results import Answer, from_json, from_ntriples
 from graph.query.values import SKIP, ox_term, values_block, with_values
 from graph.query.worker import Worker
 from graph.store.oxigraph import open_folder
@@ -108,9 +108,7 @@ def _evaluate(store: Any, text: str, bindings: dict[str, Node]) -> tuple[str, by
             if "SELECT projection" not in str(error):
                 raise
             result = store.query(with_values(text, bindings), prefixes=_PREFIXES)
-        if isinstance(result, ox.QueryBoolean):
-            return "ASK", b"true" if bool(result) else b"false"
-        if isinstance(result, ox.QuerySolutions):
+        if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
             return "SELECT", bytes(result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
         return "GRAPH", bytes(ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b"")
     except SyntaxError as error:
@@ -120,16 +118,10 @@ def _evaluate(store: Any, text: str, bindings: dict[str, Node]) -> tuple[str, by
 
 
 def _answer(kind: str, payload: bytes, text: str) -> Answer:
-    if kind == "ASK":
-        return Answer("ASK", boolean=payload == b"true")
     if kind == "SELECT":
-        return from_json("SELECT", json.loads(payload))
-    from rdflib import Graph
-
-    graph = Graph()
-    graph.parse(data=payload.decode("utf-8"), format="nt")
+        return _json_answer(payload)
     described = re.match(r"(?:\s|#[^\n]*\n|PREFIX[^\n]*\n|BASE[^\n]*\n)*DESCRIBE\b", text, re.I)
-    return Answer("DESCRIBE" if described else "CONSTRUCT", graph=graph)
+    return from_ntriples("DESCRIBE" if described else "CONSTRUCT", payload)
 
 
 @dataclass
@@ -243,14 +235,16 @@ def _read_remote(url: str, payload: bytes, text: str, graph_query: bool) -> Answ
             "or raise the server's limit (oxigraph serve --timeout-s)"
         )
     try:
-        return _answer("GRAPH", payload, text) if graph_query else _json_answer(json.loads(payload))
+        return _answer("GRAPH", payload, text) if graph_query else _json_answer(payload)
     except (ValueError, KeyError, TypeError, ParserError) as error:
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise QueryError(f"{url} sent an answer that is not valid SPARQL results ({detail})") from None
 
 
-def _json_answer(data: dict[str, Any]) -> Answer:
-    return Answer("ASK", boolean=bool(data["boolean"])) if "boolean" in data else from_json("SELECT", data)
+def _json_answer(payload: bytes) -> Answer:
+    data = json.loads(payload)
+    kind = "ASK" if "boolean" in data else "SELECT"
+    return from_json(kind, data, payload)
 
 
 def _refuse_truncated(url: str, ceiling: str | None, answer: Answer) -> None:

@@ -5,8 +5,9 @@ processes that open the store from a picklable :class:`Recipe` (the graph's Turt
 bulk-loaded into memory, or an Oxigraph folder opened read-only). A query past its time limit
 kills its worker, so its CPU use stops at once: :class:`graph.query.pool.WorkerPool` (asyncio,
 for the endpoint) then starts a replacement; :func:`run_with_time_limit` (one shot, for
-``bskg query --timeout``) returns the error. Workers serialize results with pyoxigraph's own
-writers, stopping as soon as a result passes its size limit.
+``bskg query --timeout``) returns the error. Workers write results with the one writer,
+:func:`graph.query.results.write_results` (Oxigraph's serializers), stopping as soon as a result
+passes its size limit.
 
 Messages are length-prefixed pickles over a socket pair; only the parent and its own children
 ever write to it.
@@ -29,10 +30,10 @@ from typing import Any
 from rdflib.term import Node
 
 from graph.core.errors import GraphError, QueryError
+from graph.query.results import write_results
 from graph.query.values import ox_term
 
 __all__ = [
-    "FORMATS",
     "Recipe",
     "Reply",
     "Request",
@@ -40,16 +41,6 @@ __all__ = [
     "run_with_time_limit",
 ]
 
-#: Result formats by name: (media type, kind of result it serializes: "solutions" or "graph").
-FORMATS: dict[str, tuple[str, str]] = {
-    "json": ("application/sparql-results+json", "solutions"),
-    "xml": ("application/sparql-results+xml", "solutions"),
-    "csv": ("text/csv; charset=utf-8", "solutions"),
-    "tsv": ("text/tab-separated-values; charset=utf-8", "solutions"),
-    "turtle": ("text/turtle; charset=utf-8", "graph"),
-    "ntriples": ("application/n-triples", "graph"),
-    "rdfxml": ("application/rdf+xml", "graph"),
-}
 _HEADER = struct.Struct("!I")
 
 
@@ -136,7 +127,6 @@ class _Bounded:
 
 
 def _answer(ox: Any, store: Any, prefixes: dict[str, str], request: Request) -> tuple[str, Any]:
-    media_type, shape = FORMATS[request.result_format]
     options: dict[str, Any] = {"prefixes": prefixes, "base_iri": request.base_iri}
     if request.substitutions:
         options["substitutions"] = {ox.Variable(k): ox_term(v) for k, v in request.substitutions.items()}
@@ -146,17 +136,7 @@ def _answer(ox: Any, store: Any, prefixes: dict[str, str], request: Request) -> 
         options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
     result = store.query(request.text, **options)
     sink = _Bounded(request.max_bytes)
-    if isinstance(result, ox.QueryTriples):
-        if shape != "graph":
-            return "error", "this query returns a graph: ask for Turtle, N-Triples or RDF/XML"
-        rdf = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
-        form = rdf.get(request.result_format, ox.RdfFormat.RDF_XML)
-        ox.serialize(result, sink, format=form, prefixes=prefixes if form != ox.RdfFormat.N_TRIPLES else None)
-    else:
-        if shape != "solutions":
-            return "error", "this query returns solutions: ask for SPARQL JSON, XML, CSV or TSV"
-        name = request.result_format.upper()
-        result.serialize(sink, format=getattr(ox.QueryResultsFormat, name))
+    media_type = write_results(result, request.result_format, sink)
     return "ok", Reply(media_type, b"".join(sink.parts))
 
 
@@ -299,7 +279,7 @@ def run_with_time_limit(
     substitutions
         Values bound before evaluation (rdflib terms, e.g. from :func:`graph.query.run.bind`).
     result_format
-        A key of :data:`FORMATS` that fits the query's form.
+        A key of :data:`graph.query.results.FORMATS` that fits the query's form.
     timeout
         Seconds the query may run (opening the store is not counted).
     max_bytes
