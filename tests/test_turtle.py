@@ -9,13 +9,13 @@ from rdflib.compare import isomorphic
 from graph.core.errors import GraphError
 from graph.curation.canonical import canonical_turtle
 from graph.curation.records import records_to_graph
-from graph.store.data import read_turtle
+from graph.store.data import turtle_graph
 
 from .conftest import MINI, REPO
 
 
 def test_round_trip_is_lossless_and_stable():
-    original = read_turtle(MINI / "triples.ttl")
+    original = turtle_graph(MINI / "triples.ttl")
     text = canonical_turtle(original)
     again = Graph().parse(data=text, format="turtle")
     assert isomorphic(original, again)
@@ -23,7 +23,7 @@ def test_round_trip_is_lossless_and_stable():
 
 
 def test_evidence_is_one_line_each_sorted_by_source_and_line():
-    text = canonical_turtle(read_turtle(MINI / "triples.ttl"))
+    text = canonical_turtle(turtle_graph(MINI / "triples.ttl"))
     evidence = [line for line in text.splitlines() if line.startswith("bs:ev-")]
     assert len(evidence) == 18
     keys = [
@@ -35,7 +35,7 @@ def test_evidence_is_one_line_each_sorted_by_source_and_line():
 @pytest.mark.parametrize("name", ["data/triples.ttl", "tests/data/mini/triples.ttl"])
 def test_committed_files_are_canonical(name):
     path = REPO / name
-    assert path.read_text(encoding="utf-8") == canonical_turtle(read_turtle(path)), f"run: bskg fmt {name}"
+    assert path.read_text(encoding="utf-8") == canonical_turtle(turtle_graph(path)), f"run: bskg fmt {name}"
 
 
 def test_records_reject_unknown_terms():

@@ -24,7 +24,7 @@ from graph.cli import main
 from graph.core.errors import GraphError
 from graph.core.files import atomic_write, lock_file, locked
 from graph.core.vocab import BS, BSO
-from graph.store.data import read_turtle
+from graph.store.data import turtle_graph
 
 from .conftest import DATA, MINI, MINI_SEEDS, REPO
 
@@ -81,7 +81,7 @@ def test_eight_concurrent_adds_keep_all_eight_facts(graph_copy: Path) -> None:
     ]
     outputs = [process.communicate(timeout=120) for process in started]
     assert [p.returncode for p in started] == [0] * 8, [err for _, err in outputs]
-    graph = read_turtle(graph_copy)  # still valid Turtle
+    graph = turtle_graph(graph_copy)  # still valid Turtle
     kept = {str(o) for o in graph.objects(BS["muscle_relaxant"], BSO["caution"])}
     assert set(notes) <= kept
     evidence = [s for s in graph.subjects(BSO["line"], Literal(5)) if "muscle_relaxant-caution" in str(s)]

@@ -14,7 +14,7 @@ from graph.curation.canonical import canonical_turtle
 from graph.quality.conflicts import conflicts
 from graph.quality.coverage import coverage, source_lines
 from graph.quality.validate import find_sources
-from graph.store.data import read_turtle
+from graph.store.data import turtle_graph
 
 __all__ = ["register"]
 
@@ -157,7 +157,7 @@ def _add(args: argparse.Namespace) -> int:
     obj = Literal(args.object, lang="en") if args.predicate in GUIDANCE else kg.index.resolve(args.object)
     with locked(target):  # read, check and write as one step: a concurrent add waits, then adds to ours
         read_text(target)
-        part = read_turtle(target)
+        part = turtle_graph(target)
         minted = add_fact(part, subject, BSO[args.predicate], obj, [(args.source, args.line)], args.hedged)
         text = canonical_turtle(part)
         with tempfile.TemporaryDirectory() as scratch:
@@ -205,14 +205,14 @@ def _import_records(args: argparse.Namespace) -> int:
 def _fmt(args: argparse.Namespace) -> int:
     path: Path = require_file(args.file)
     if args.check:
-        if read_text(path) != canonical_turtle(read_turtle(path)):
+        if read_text(path) != canonical_turtle(turtle_graph(path)):
             print(f"{path}: not in canonical layout (run: bskg fmt {path})")
             return 1
         print(f"{path}: canonical")
         return 0
     with locked(path):  # an add between our read and our write would otherwise be lost
         current = read_text(path)
-        canonical = canonical_turtle(read_turtle(path))
+        canonical = canonical_turtle(turtle_graph(path))
         if current != canonical:
             atomic_write(path, canonical)
     print(f"{path}: rewritten" if current != canonical else f"{path}: already canonical")

@@ -21,7 +21,7 @@ from rdflib.term import Node
 from graph.core.model import KnowledgeGraph
 from graph.core.text import mentions
 from graph.core.vocab import BS, BSO, as_int, local_name
-from graph.store.data import data_dir, read_turtle
+from graph.store.data import data_dir, turtle_graph
 from graph.store.progress import step
 
 __all__ = ["Report", "Violation", "find_sources", "validate"]
@@ -114,7 +114,7 @@ def validate(
     """
     import pyshacl
 
-    shapes_graph = read_turtle(Path(shapes) if shapes else data_dir() / "shapes.ttl")
+    shapes_graph = turtle_graph(Path(shapes) if shapes else data_dir() / "shapes.ttl")
     with step("checking the shapes (SHACL)"):
         conforms, results, _ = pyshacl.validate(
             kg.rdf, shacl_graph=shapes_graph, inference="none", advanced=True, allow_warnings=True

@@ -134,13 +134,14 @@ def _vocabulary_labels() -> dict[str, str]:
     import pyoxigraph as ox
 
     from graph.store.data import data_dir
+    from graph.store.oxigraph import read_turtle
 
-    label = "http://www.w3.org/2000/01/rdf-schema#label"
-    ontology = ox.parse(path=str(data_dir() / "ontology.ttl"), format=ox.RdfFormat.TURTLE)
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    ontology = read_turtle(data_dir() / "ontology.ttl")
     return {
         t.subject.value: t.object.value
-        for t in ontology
-        if t.predicate.value == label and isinstance(t.subject, ox.NamedNode)
+        for t in ontology.quads_for_pattern(None, label, None)
+        if isinstance(t.subject, ox.NamedNode)
     }
 
 

@@ -77,10 +77,9 @@ class Recipe:
 
         if self.folder is not None:
             return ox.Store.read_only(self.folder)
-        store = ox.Store()
-        for file in self.files:
-            store.bulk_load(path=file, format=ox.RdfFormat.TURTLE, base_iri=Path(file).as_uri())
-        return store
+        from graph.store.oxigraph import read_files
+
+        return read_files([Path(file) for file in self.files], progress=False)
 
 
 @dataclass(frozen=True)
@@ -182,7 +181,10 @@ def _worker_main(recipe: Recipe, sock: socket.socket) -> None:
     try:
         store = recipe.open()
         graphs = sorted(str(g.value) for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-    except (OSError, SyntaxError, ValueError) as error:
+    except GraphError as error:  # a broken Turtle file: the one-line message every reader gives
+        _send(sock, ("error", str(error)))
+        return
+    except (OSError, ValueError) as error:
         _send(sock, ("error", f"cannot open the store: {str(error).splitlines()[0]}"))
         return
     _send(sock, ("ready", graphs))

@@ -1,8 +1,8 @@
 """Where the graph's Turtle lives: the bundled data folder, a file or a folder of them.
 
-:func:`read_turtle` parses one file into an rdflib ``Graph``, for the curation tools that rewrite
-files in the canonical layout (rdflib's serializer is the right tool there); the graph itself is
-loaded into Oxigraph by :mod:`graph.store.oxigraph`.
+:func:`turtle_graph` gives one file as an rdflib ``Graph`` (read by Oxigraph, like every Turtle
+file), for the curation tools that rewrite files in the canonical layout (rdflib's serializer is
+the right tool there) and for the SHACL shapes.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from importlib import resources
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from graph.core.errors import ParseError
 
-__all__ = ["data_dir", "data_files", "read_turtle", "resolve"]
+__all__ = ["data_dir", "data_files", "resolve", "turtle_graph"]
 
 #: Files of a data folder that are not part of the graph itself.
 _NOT_GRAPH = frozenset({"shapes.ttl"})
@@ -61,18 +60,23 @@ def data_files(path: str | Path | None = None) -> list[Path]:
     return ordered
 
 
-def read_turtle(path: Path, into: Graph | None = None) -> Graph:
-    """Parse one Turtle file, turning any parser failure into a :class:`ParseError` with its line."""
-    graph = into if into is not None else Graph()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ParseError(path, None, f"cannot read: {error}") from error
-    try:
-        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
-    except BadSyntax as error:
-        reason = str(error._why) if hasattr(error, "_why") else "bad syntax"
-        raise ParseError(path, error.lines + 1, f"bad Turtle syntax: {reason}") from error
-    except Exception as error:  # rdflib raises several unrelated types for bad terms
-        raise ParseError(path, None, f"bad Turtle: {error}") from error
+def turtle_graph(path: Path) -> Graph:
+    """Return one Turtle file as an rdflib ``Graph``, read by Oxigraph (the one Turtle reader).
+
+    The graph keeps the file's own prefixes, for rdflib's writers (the canonical layout) and
+    pySHACL; a broken file is the same one-line :class:`ParseError` as everywhere else.
+
+    >>> len(turtle_graph(data_dir() / "shapes.ttl")) > 0
+    True
+    """
+    from oxrdflib import OxigraphStore
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from graph.store.oxigraph import read_turtle
+
+    prefixes: dict[str, str] = {}
+    store = read_turtle(path, prefixes=prefixes)
+    graph = Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID)
+    for prefix, namespace in prefixes.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
     return graph

@@ -1,6 +1,7 @@
 """The one engine: an Oxigraph store, in memory (Turtle read by Oxigraph's parser) or in a folder.
 
-The graph always lives in the store's **default graph**. :func:`read_files` bulk-loads Turtle files
+The graph always lives in the store's **default graph**. :func:`read_turtle` is the one reader of
+Turtle (every path that reads a Turtle file calls it); :func:`read_files` bulk-loads Turtle files
 into a new in-memory store; :func:`open_folder` opens a store on disk; :func:`fill` replaces the
 default graph of a folder store and leaves its named graphs (a user's own data) as they are.
 """
@@ -16,28 +17,58 @@ import pyoxigraph as ox
 from graph.core.errors import GraphError, ParseError
 from graph.store.progress import progress_bar
 
-__all__ = ["default_graph_size", "fill", "open_folder", "read_files"]
+__all__ = ["default_graph_size", "fill", "open_folder", "read_files", "read_turtle"]
 
 
 def _line_of(error: SyntaxError) -> int | None:
     return error.lineno if isinstance(error.lineno, int) else None
 
 
-def _load_file(store: Any, file: Path) -> None:
-    """Bulk-load one Turtle file into the default graph, as a :class:`ParseError` on failure."""
+def read_turtle(file: Path, into: Any | None = None, prefixes: dict[str, str] | None = None) -> Any:
+    """Read one Turtle file with Oxigraph into a store's default graph: the one Turtle reader.
+
+    Every path that reads Turtle (loading a graph, filling a folder, the query workers, the shapes,
+    the curation tools) comes here, so a broken file gives the same one-line :class:`ParseError`
+    (file, line, Oxigraph's reason) whatever command read it.
+
+    Parameters
+    ----------
+    file
+        The Turtle file; relative IRIs resolve against its own location.
+    into
+        The ``pyoxigraph.Store`` to add to (a new in-memory store when ``None``).
+    prefixes
+        When given, the file's ``@prefix`` declarations are added to it (for writers that keep them).
+
+    Returns
+    -------
+    pyoxigraph.Store
+        ``into``, or the new store.
+
+    Examples
+    --------
+    >>> from graph.store.data import data_dir
+    >>> len(read_turtle(data_dir() / "ontology.ttl")) > 100
+    True
+    """
+    store = ox.Store() if into is None else into
+    base = file.resolve().as_uri()
     try:
-        store.bulk_load(
-            path=str(file),
-            format=ox.RdfFormat.TURTLE,
-            base_iri=file.resolve().as_uri(),
-            to_graph=ox.DefaultGraph(),
-        )
+        if prefixes is None:
+            store.bulk_load(
+                path=str(file), format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=ox.DefaultGraph()
+            )
+        else:
+            parser = ox.parse(path=str(file), format=ox.RdfFormat.TURTLE, base_iri=base)
+            store.extend(list(parser))
+            prefixes.update(parser.prefixes)
     except SyntaxError as error:
         raise ParseError(file, _line_of(error), f"bad Turtle syntax: {str(error).splitlines()[0]}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ParseError(file, None, f"cannot read: {error}") from None
     except ValueError as error:
         raise ParseError(file, None, f"bad Turtle: {error}") from None
+    return store
 
 
 def read_files(files: Sequence[Path], *, progress: bool | None = None) -> Any:
@@ -51,7 +82,7 @@ def read_files(files: Sequence[Path], *, progress: bool | None = None) -> Any:
     sizes = [file.stat().st_size if file.is_file() else 0 for file in files]
     with progress_bar(total=sum(sizes), unit="B", desc="reading Turtle", show=progress) as bar:
         for file, size in zip(files, sizes, strict=True):
-            _load_file(store, file)
+            read_turtle(file, store)
             bar.update(size)
     return store
 
@@ -104,7 +135,7 @@ def fill(
     sizes = [file.stat().st_size for file in files]
     with progress_bar(total=sum(sizes), unit="B", desc=f"loading into {folder}", show=progress) as bar:
         for file, size in zip(files, sizes, strict=True):
-            _load_file(store, file)
+            read_turtle(file, store)
             bar.update(size)
     store.optimize()
     store.flush()
