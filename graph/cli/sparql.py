@@ -14,6 +14,7 @@ from graph.core.errors import GraphError, QueryError
 from graph.query.results import FORMATS, Answer, display_rows, write_answer
 from graph.query.run import parse_params
 from graph.query.stores import Store, open_store
+from graph.store.spec import StoreSpec
 
 __all__ = ["register"]
 
@@ -124,9 +125,14 @@ def _store_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _spec(args: argparse.Namespace) -> str:
+    """Return ``--store`` as given (an empty one is an error, not the default), else ``$BSKG_STORE``."""
+    return str(args.store) if args.store is not None else os.environ.get("BSKG_STORE") or "memory"
+
+
 def _store(args: argparse.Namespace) -> Store:
-    spec = args.store or os.environ.get("BSKG_STORE") or "memory"
-    return open_store(spec, graph_of(args) if spec == "memory" else None)
+    spec = StoreSpec.parse(_spec(args))
+    return open_store(spec, graph_of(args) if spec.kind == "memory" else None)
 
 
 def _source(text: str) -> str:
@@ -191,7 +197,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise GraphError("--workers must be 1 or more")
     endpoint = start(
-        store=args.store or os.environ.get("BSKG_STORE") or "memory",
+        store=_spec(args),
         data=getattr(args, "data", None),
         host=args.host,
         port=args.port,

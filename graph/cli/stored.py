@@ -46,7 +46,8 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _spec(args: argparse.Namespace) -> str:
-    return str(getattr(args, "store", None) or os.environ.get("BSKG_STORE") or "memory")
+    given = getattr(args, "store", None)
+    return str(given) if given is not None else os.environ.get("BSKG_STORE") or "memory"
 
 
 def store_of(args: argparse.Namespace) -> Store | None:

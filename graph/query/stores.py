@@ -45,6 +45,7 @@ from graph.query.results import Answer, from_json, from_ntriples
 from graph.query.values import SKIP, ox_term, values_block, with_values
 from graph.query.worker import Worker
 from graph.store.oxigraph import open_folder
+from graph.store.spec import StoreSpec
 from graph.view.tables import Tables
 
 __all__ = [
@@ -278,8 +279,10 @@ def catalogue_index(store: Store) -> LabelIndex:
     return index_of_ntriples(answer.graph.serialize(format="nt", encoding="utf-8"))
 
 
-def open_store(spec: str, kg: KnowledgeGraph | None = None) -> Store:
+def open_store(spec: str | StoreSpec, kg: KnowledgeGraph | None = None) -> Store:
     """Open a store from its ``--store`` spelling: ``memory``, ``oxigraph:PATH`` or ``sparql:URL``.
+
+    The spelling is read by :meth:`graph.store.spec.StoreSpec.parse`, as ``bskg serve`` reads it.
 
     >>> open_store("memory", kg=kg).spec
     'memory'
@@ -288,13 +291,11 @@ def open_store(spec: str, kg: KnowledgeGraph | None = None) -> Store:
     ...
     graph.core.errors.GraphError: unknown store 'redis:x': use memory, oxigraph:PATH or sparql:URL
     """
-    kind, _, where = spec.partition(":")
-    if spec == "memory":
+    parsed = spec if isinstance(spec, StoreSpec) else StoreSpec.parse(spec)
+    if parsed.kind == "memory":
         if kg is None:
             raise GraphError("the memory store is a loaded graph's: pass kg")
         return OxigraphStore.of(kg)
-    if kind == "oxigraph" and where:
-        return OxigraphStore.folder(where)
-    if kind == "sparql" and where:
-        return RemoteStore(where)
-    raise GraphError(f"unknown store {spec!r}: use memory, oxigraph:PATH or sparql:URL")
+    if parsed.kind == "oxigraph":
+        return OxigraphStore.folder(parsed.where)
+    return RemoteStore(parsed.where)

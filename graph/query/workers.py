@@ -32,6 +32,7 @@ from rdflib.term import Node
 from graph.core.errors import GraphError, QueryError
 from graph.query.results import write_results
 from graph.query.values import ox_term
+from graph.store.spec import StoreSpec
 
 __all__ = [
     "Recipe",
@@ -57,16 +58,21 @@ class Recipe:
 
     @classmethod
     def from_spec(cls, store: str = "memory", data: str | Path | None = None) -> Recipe:
-        """Return the recipe of ``--store`` ``memory`` (the graph of ``data``) or ``oxigraph:PATH``."""
-        kind, _, where = store.partition(":")
-        if store == "memory":
+        """Return the recipe of ``--store`` ``memory`` (the graph of ``data``) or ``oxigraph:PATH``.
+
+        The spelling is read by :meth:`graph.store.spec.StoreSpec.parse`, as ``open_store`` reads it.
+        """
+        spec = StoreSpec.parse(store)
+        if spec.kind == "memory":
             from graph.store.data import data_files
 
             return cls(files=tuple(str(path.resolve()) for path in data_files(data)))
-        if kind == "oxigraph" and where:
-            if not Path(where).is_dir():
-                raise GraphError(f"{store}: no Oxigraph store at (fill one with: bskg load --into {where})")
-            return cls(folder=str(Path(where).resolve()))
+        if spec.kind == "oxigraph":
+            if not Path(spec.where).is_dir():
+                raise GraphError(
+                    f"no Oxigraph store at {spec.where} (fill one with: bskg load --into {spec.where})"
+                )
+            return cls(folder=str(Path(spec.where).resolve()))
         raise GraphError(
             f"cannot serve {store!r}: use memory or oxigraph:PATH (a sparql: store is an endpoint already)"
         )
