@@ -46,14 +46,16 @@ def test_show_json_shape(capsys):
     code, out, _ = run(capsys, "--data", str(MINI), "show", "muscle relaxants", "--json")
     assert code == 0
     card = json.loads(out)
-    assert set(card) == {"id", "label", "types", "synonyms", "properties", "relations"}
+    assert set(card) == {"id", "label", "types", "synonyms", "properties", "relations", "sources"}
     assert card["properties"] == [
         {
             "predicate": "maxDuration",
             "value": "three days",
             "evidence": [{"source": "000", "line": 5, "hedged": False}],
+            "disputed": [],
         }
     ]
+    assert [s["id"] for s in card["sources"]] == ["000", "001"]
     relations = {(r["subject"]["label"], r["predicate"], r["object"]["label"]) for r in card["relations"]}
     assert ("cyclobenzaprine", "memberOf", "muscle relaxant") in relations
     assert ("muscle relaxant", "hasSideEffect", "drowsiness") in relations

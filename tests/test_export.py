@@ -20,7 +20,9 @@ from graph.cli import main
 from graph.core.errors import GraphError
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import BS, BSO
-from graph.present.export import FORMATS, csv_tables, export, serialize, to_graphml_graph
+from graph.present.csvtables import STDOUT_COLUMNS, csv_tables
+from graph.present.export import FORMATS, export, serialize, to_graphml_graph
+from graph.questions.sources import disputes_of, sources
 
 
 def _simple(graph: Graph) -> Graph:
@@ -105,8 +107,11 @@ def test_graphml_holds_the_networkx_view_with_attributes(mini: KnowledgeGraph, t
         "predicate": "causes",
         "support": 2,
         "evidence": "000:2 001:2",
+        "hedged": "",
         "negative": False,
         "contested": False,
+        "disputed": "",
+        "sources": "000 = source 000 (000_mini.txt) | 001 = source 001 (001_mini.txt)",
     }
     assert graph.get_edge_data(str(BS.bed_rest), str(BS.back_spasm), "notRecommendedFor")["negative"] is True
     assert to_graphml_graph(mini).number_of_edges() == mini.nx.number_of_edges()
@@ -159,7 +164,7 @@ def test_cytoscape_reads_names_not_iris(kg: KnowledgeGraph) -> None:
 
 def test_shared_labels_get_their_curie_in_the_name() -> None:
 
-    from graph.present.export import _unique_names
+    from graph.present.csvtables import _unique_names
 
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     graph.add_node(str(BS.a), label="cramp")
@@ -196,3 +201,62 @@ def test_cli_rejects_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> No
         main(["export", "--format", "rdfxml"])
     assert stop.value.code == 2
     assert "invalid choice: 'rdfxml'" in capsys.readouterr().err
+
+
+# ------------------------------------------- what a reader needs to weigh the exported graph
+
+
+def test_exports_carry_urgency_guidance_hedges_disputes_and_source_titles(
+    kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    [written] = export(kg, "graphml", tmp_path / "g.graphml")
+    graph = nx.read_graphml(written, force_multigraph=True)
+    titles = {ident: source.describe() for ident, source in sources(kg).items()}
+    for node in kg.nx:
+        data, urgency = graph.nodes[str(node)], kg.nx.nodes[node].get("urgency", [])
+        # each level the sources give, most urgent first, with the sources that give it
+        assert data["urgency"].split("; ") == [
+            f"{u['level']} {' '.join(sorted({s for s, _ in u['evidence']}))}" for u in urgency
+        ] or (not urgency and data["urgency"] == "")
+        assert data["urgency_rank"] == min((u["rank"] for u in urgency), default=0)
+        for name, items in kg.nx.nodes[node]["guidance"].items():
+            assert all(f"{name}: {item['value']} (" in data["guidance"] for item in items)
+    for u, v, key, data in kg.nx.edges(keys=True, data=True):
+        exported = graph.get_edge_data(str(u), str(v), key)
+        assert exported["hedged"].split() == [f"{s}:{n}" for s, n in data["hedged"]]
+        assert exported["disputed"].split() == [d.id for d in disputes_of(kg, u, key, v)]
+        assert exported["sources"].split(" | ") == [
+            titles[s] for s in sorted({s for s, _ in data["evidence"]})
+        ]
+    member = graph.get_edge_data(
+        str(kg.index.resolve("acetaminophen")), str(kg.index.resolve("NSAID")), "memberOf"
+    )
+    assert member["disputed"] == "acetaminophen_nsaid"
+    assert any(graph.nodes[n]["urgency_rank"] == 1 for n in graph)
+    nodes_text, edges_text = csv_tables(kg)
+    nodes = list(csv.DictReader(io.StringIO(nodes_text)))
+    edges = list(csv.DictReader(io.StringIO(edges_text)))
+    assert {"urgency", "urgency_rank:int", "guidance", "sources"} <= set(nodes[0])
+    assert {"hedged", "disputed", "sources"} <= set(edges[0])
+    assert sum(1 for e in edges if e["disputed"]) == sum(
+        1 for u, v, k in kg.nx.edges(keys=True) if disputes_of(kg, u, k, v)
+    )
+
+
+def test_csv_on_stdout_is_one_table_pandas_reads(tmp_path: Path) -> None:
+    """``bskg export --format csv | python -c "import pandas, sys; pandas.read_csv(sys.stdin)"``."""
+    bskg = Path(sys.executable).parent / "bskg"
+    reader = "import pandas, sys; f = pandas.read_csv(sys.stdin); "
+    reader += "print(f.shape[0], f.shape[1], sorted(set(f.element)))"
+    done = subprocess.run(
+        f"{bskg} export --format csv | {sys.executable} -c '{reader}'",
+        shell=True,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    graph = load()
+    rows = graph.nx.number_of_nodes() + graph.nx.number_of_edges()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(rows), str(len(STDOUT_COLUMNS)), "['edge',", "'node']"]

@@ -1,13 +1,15 @@
-"""CLI commands over the foundation: find, show, validate, stats."""
+"""CLI commands over the foundation: find, show, sources, validate, stats."""
 
 from __future__ import annotations
 
 import argparse
 
 from graph.cli.common import add_json_flag, add_quotes_flag, emit_json, graph_of, print_quotes, print_table
+from graph.cli.legend import claim_disputes, disputed_mark, print_legend
 from graph.core.errors import UnknownEntity
 from graph.quality.validate import validate
 from graph.questions.card import describe
+from graph.questions.sources import Dispute, sources
 from graph.questions.stats import stats
 
 __all__ = ["register"]
@@ -28,6 +30,12 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     add_json_flag(show)
     add_quotes_flag(show)
     show.set_defaults(run=_show)
+
+    listing = commands.add_parser(
+        "sources", parents=[parent], help="the source articles: id, title, publisher, address"
+    )
+    add_json_flag(listing)
+    listing.set_defaults(run=_sources)
 
     check = commands.add_parser(
         "validate", parents=[parent], help="check the graph: SHACL, vocabulary, cited lines"
@@ -75,17 +83,40 @@ def _show(args: argparse.Namespace) -> int:
     print(f"  id: {card.iri}")
     if card.synonyms:
         print(f"  also: {', '.join(card.synonyms)}")
+    disputed: list[tuple[str, Dispute]] = []
     for predicate, value, evidence in card.properties:
-        print(f"  {predicate}: {value}  ({', '.join(e.cite() for e in evidence)})")
+        found = card.property_disputes(kg, predicate, value)
+        disputed += [(f"{card.label} {predicate} {value!r}", d) for d in found]
+        where = ", ".join(e.cite() for e in evidence)
+        print(f"  {predicate}: {value}  ({where}){disputed_mark(found)}")
     if card.relations:
         print()
-        rows = [
-            [kg.label(r.subject), r.predicate, kg.label(r.object), ", ".join(e.cite() for e in r.evidence)]
-            for r in card.relations
-        ]
-        print_table(["subject", "predicate", "object", "evidence (source:line)"], rows)
+        rows = []
+        for r in card.relations:
+            found = r.disputed(kg)
+            disputed += claim_disputes(kg, [r])
+            where = ", ".join(e.cite() for e in r.evidence) + disputed_mark(found)
+            rows.append([kg.label(r.subject), r.predicate, kg.label(r.object), r.support, where])
+        print_table(["subject", "predicate", "object", "support", "evidence (source:line)"], rows)
+    counts = ["support = distinct sources stating the relation"] if card.relations else []
+    print_legend(kg, card.cited(), disputed, counts)
     cited = [e for _, _, evidence in card.properties for e in evidence]
     print_quotes(kg, args, cited + [e for r in card.relations for e in r.evidence])
+    return 0
+
+
+def _sources(args: argparse.Namespace) -> int:
+    known = sources(graph_of(args)).values()
+    if args.json:
+        emit_json([source.as_dict() for source in known])
+        return 0
+    print_table(
+        ["source", "title", "publisher", "address", "file", "lines"],
+        [
+            [s.id, s.title or "-", s.publisher or "-", s.address or "-", s.file or "-", s.lines or "-"]
+            for s in known
+        ],
+    )
     return 0
 
 

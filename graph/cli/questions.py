@@ -11,16 +11,20 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from rdflib import URIRef
 
 from graph.cli.common import add_json_flag, add_quotes_flag, emit_json, graph_of, print_quotes, print_table
+from graph.cli.legend import claim_disputes, disputed_mark, print_legend
 from graph.cli.stored import add_store_option, ends, question_graph, resolve, store_of
 from graph.core.model import KnowledgeGraph
 from graph.questions import traverse
+from graph.questions.frames import answer_dict, path_cited_by, path_disputes, path_support
 from graph.questions.paths import Hop, Ranked
+from graph.questions.sources import level_named, none_named
 
-__all__ = ["chain", "register"]
+__all__ = ["chain", "hop_text", "register"]
 
 Question = Callable[[KnowledgeGraph, str], list[Ranked]]
 
@@ -81,6 +85,12 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
         "red-flags", parents=[parent], help="signs that call for urgent care, most urgent first"
     )
     flags.add_argument("entity", nargs="?", help="a condition (default: every condition)")
+    flags.add_argument(
+        "--urgency",
+        metavar="LEVEL",
+        help="only the signs some source rates this urgent or more: CallEmergencyServices, EmergencyRoom,"
+        " DoctorImmediately or SeeDoctor (the vocabulary's levels; their labels work too)",
+    )
     _common(flags)
     flags.set_defaults(run=_red_flags)
 
@@ -160,33 +170,91 @@ def chain(kg: KnowledgeGraph, start: URIRef, hops: Sequence[Hop]) -> str:
     return text
 
 
+#: What an empty answer did not find, by the noun of the answers: the sources name none.
+_EMPTY = {
+    "treatment": "a treatment for {about}",
+    "treatment advised against": "a treatment advised against for {about}",
+    "cause": "a cause of {about}",
+    "symptom": "a symptom of {about}",
+    "prevention": "anything that prevents {about}",
+    "side effect": "a side effect of {about}",
+    "medication": "a medication in {about}",
+    "group": "a group at risk of {about}",
+    "red flag": "a red flag for {about}",
+    "body region": "a place {about} spreads to",
+    "mimics": "a condition that mimics {about}",
+    "symptom-of": "a condition that has {about} as a symptom",
+}
+
+#: What the columns of a question table count, printed under it.
+COUNTS = (
+    "support = distinct sources behind the best path, counted at its least-cited relation;"
+    " cited by = the sources citing any line of the best path",
+)
+
+
+def hop_text(kg: KnowledgeGraph, h: Hop) -> str:
+    """Return a hop as ``subject –predicate→ object (source:line, ...)``, marked when disputed."""
+    where = ", ".join(e.cite() for e in h.evidence)
+    return (
+        f"{kg.label(h.subject)} –{h.predicate}→ {kg.label(h.object)} ({where}){disputed_mark(h.disputed(kg))}"
+    )
+
+
+def _rows(kg: KnowledgeGraph, results: Sequence[Ranked], urgent: bool) -> list[list[object]]:
+    """Return the table rows: one per answer, and for a red flag one more per further urgency level."""
+    rows: list[list[object]] = []
+    for number, r in enumerate(results, 1):
+        best = r.paths[0] if r.paths else ()
+        more = f"  (+{len(r.paths) - 1} more)" if len(r.paths) > 1 else ""
+        mark = " [disputed]" if path_disputes(kg, best) else ""
+        shown = chain(kg, r.iri, best) + more if best else "-"
+        levels: list[dict[str, Any] | None] = [*r.urgency] or [None]
+        for index, level in enumerate(levels):
+            rating = [level["label"], _sources_of(level)] if level else ["-", "-"]
+            if index == 0:
+                cited = " ".join(path_cited_by(best))
+                row = [number, f"{r.score:.2f}", path_support(best), r.label + mark]
+                rows.append([*row, *(rating if urgent else []), shown, cited])
+            else:
+                rows.append(["", "", "", "", *rating, "", ""])
+    return rows
+
+
+def _sources_of(level: dict[str, Any]) -> str:
+    return " ".join(sorted({str(source) for source, _ in level.get("evidence", ())}))
+
+
 def _show(kg: KnowledgeGraph, args: argparse.Namespace, results: list[Ranked], noun: str, about: str) -> int:
     if args.limit > 0:
         results = results[: args.limit]
     if args.json:
-        emit_json([r.as_dict(kg) for r in results])
+        emit_json([answer_dict(kg, r) for r in results])
         return 0
     if not results:
-        print(f"no {noun} found for {about}")
+        command = getattr(args, "command", "")
+        what = _EMPTY.get(command if command in ("mimics", "symptom-of") else noun, "a {noun} for {about}")
+        print(none_named(kg, what.format(noun=noun, about=about)))
         return 0
     urgent = any(r.urgency for r in results)
-    headers = ["#", "score", "support", noun, *(["urgency"] if urgent else []), "best path", "cited by"]
-    rows = []
-    for number, r in enumerate(results, 1):
-        level = [r.urgency[0]["label"] if r.urgency else "-"] if urgent else []
-        more = f"  (+{len(r.paths) - 1} more)" if len(r.paths) > 1 else ""
-        mark = " [contested]" if r.contested else ""
-        best = chain(kg, r.iri, r.paths[0]) + more if r.paths else "-"
-        rows.append([number, f"{r.score:.2f}", r.support, r.label + mark, *level, best, " ".join(r.sources)])
-    print_table(headers, rows)
+    rated = ["urgency", "rated so by"] if urgent else []
+    headers = ["#", "score", "support", noun, *rated, "best path", "cited by"]
+    print_table(headers, _rows(kg, results, urgent))
     if args.paths:
         for r in results:
             print(f"\n{r.label}:")
             for p in r.paths:
-                print("  " + chain(kg, r.iri, p))
+                names = " ".join(path_cited_by(p))
+                print(f"  {chain(kg, r.iri, p)}  (support {path_support(p)}, cited by {names})")
                 for h in p:
-                    print("      " + h.text(kg))
+                    print("      " + hop_text(kg, h))
     shown = [p for r in results for p in (r.paths if args.paths else r.paths[:1])]
+    counts = list(COUNTS)
+    if urgent:
+        counts.append("rated so by = the sources that give the sign that urgency (most urgent first)")
+    cited = {s for p in shown for s in path_cited_by(p)}
+    cited |= {s for r in results for u in r.urgency for s in _sources_of(u).split()}
+    print_legend(kg, cited, claim_disputes(kg, [h for p in shown for h in p]), counts)
     print_quotes(kg, args, [e for p in shown for h in p for e in h.evidence])
     return 0
 
@@ -218,7 +286,8 @@ def _aside(kg: KnowledgeGraph, heading: str, results: Sequence[Ranked]) -> None:
     if results:
         print(f"\n{heading}:")
     for r in results:
-        print(f"  {r.label}: {chain(kg, r.iri, r.paths[0])}  ({' '.join(r.sources)})")
+        mark = disputed_mark(path_disputes(kg, r.paths[0]))
+        print(f"  {r.label}{mark}: {chain(kg, r.iri, r.paths[0])}  ({' '.join(path_cited_by(r.paths[0]))})")
 
 
 def _red_flags(args: argparse.Namespace) -> int:
@@ -228,7 +297,12 @@ def _red_flags(args: argparse.Namespace) -> int:
     else:
         kg = _asked(args)
     about = kg.label(traverse.entity(kg, args.entity)) if args.entity else "any condition"
-    return _show(kg, args, traverse.red_flags(kg, args.entity), "red flag", about)
+    results = traverse.red_flags(kg, args.entity)
+    if args.urgency:
+        level = level_named(kg, args.urgency)
+        results = [r for r in results if any(u["rank"] <= level.rank for u in r.urgency)]
+        about += f" rated '{level.label}' or more urgent"
+    return _show(kg, args, results, "red flag", about)
 
 
 def _spreads(args: argparse.Namespace) -> int:
@@ -258,7 +332,9 @@ def _path(args: argparse.Namespace) -> int:
     start = traverse.entity(kg, args.a)
     print(chain(kg, start, hops))
     for h in hops:
-        print("  " + h.text(kg))
+        print("  " + hop_text(kg, h))
+    counts = ["each hop: the source lines that state it"]
+    print_legend(kg, path_cited_by(hops), claim_disputes(kg, hops), counts)
     print_quotes(kg, args, [e for h in hops for e in h.evidence])
     return 0
 

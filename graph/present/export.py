@@ -7,22 +7,26 @@ Every format is deterministic: the same graph gives the same bytes.
 
 Both read well in Gephi and Cytoscape: every node has ``name`` and ``label`` (its label), every
 edge ``label`` and ``interaction`` (the predicate), and both carry ``support`` (distinct sources).
+What a reader needs to weigh them travels too: a red flag's ``urgency`` (each level with the
+sources that give it, most urgent first) and ``urgency_rank``; a treatment's ``guidance``; an
+edge's ``hedged`` lines and ``disputed`` (the ids of the disagreements that dispute it); and the
+``sources`` cited, by title and address.
 
-CSV is two tables that ``neo4j-admin database import`` and Cytoscape both read:
-``nodes.csv`` (``id:ID``, ``name``, ``label``, ``:LABEL`` = classes joined by ``;``,
-``synonyms``, ``support:int``) and ``edges.csv`` (``:START_ID``, ``:END_ID``, ``:TYPE``,
-``source``, ``interaction``, ``target``, ``name``, ``support:int``, ``evidence``,
-``negative:boolean``, ``contested:boolean``). Cytoscape's table import maps ``source``,
-``interaction`` and ``target`` (node names, i.e. labels) on its own, and the node table joins
-on ``name``; neo4j reads the ``:``-typed columns; other importers map the columns by name.
+CSV is two tables that ``neo4j-admin database import`` and Cytoscape both read, ``nodes.csv``
+(``id:ID``, ``name``, ``label``, ``:LABEL`` = classes joined by ``;``, ``synonyms``,
+``support:int``, ...) and ``edges.csv`` (``:START_ID``, ``:END_ID``, ``:TYPE``, ``source``,
+``interaction``, ``target``, ``name``, ``support:int``, ``evidence``, ...): see
+:mod:`graph.present.csvtables`. Cytoscape's table import maps ``source``, ``interaction`` and
+``target`` (node names, i.e. labels) on its own, and the node table joins on ``name``; neo4j reads
+the ``:``-typed columns; other importers map the columns by name. On stdout (no ``-o``) the two
+are one table, one row per node and per edge (``element`` saying which), so ``pandas.read_csv``
+and a spreadsheet read it whole.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +35,7 @@ from rdflib import BNode, Graph
 from graph.core.errors import GraphError
 from graph.core.files import atomic_write
 from graph.core.vocab import PREFIXES
+from graph.questions.sources import disputes_of, sources
 from graph.store.progress import step
 
 if TYPE_CHECKING:
@@ -39,7 +44,7 @@ if TYPE_CHECKING:
 
     from graph.core.model import KnowledgeGraph
 
-__all__ = ["EDGE_COLUMNS", "FORMATS", "NODE_COLUMNS", "csv_tables", "export", "serialize", "to_graphml_graph"]
+__all__ = ["FORMATS", "export", "serialize", "to_graphml_graph"]
 
 #: Export formats and the file name suffix each gets.
 FORMATS: dict[str, str] = {
@@ -54,15 +59,15 @@ FORMATS: dict[str, str] = {
 def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
     """Return the graph in one export format, as deterministic bytes.
 
-    ``csv`` gives the node table, an empty line, then the edge table; :func:`export`
-    writes them as two files.
+    ``csv`` gives one table of nodes and edges (``element`` = ``node`` or ``edge``) that
+    ``pandas.read_csv`` reads; :func:`export` writes the two typed tables as two files.
 
     Examples
     --------
     >>> serialize(kg, "nt") == serialize(kg, "nt")
     True
-    >>> serialize(kg, "csv").decode().splitlines()[0]
-    'id:ID,name,label,:LABEL,synonyms,support:int'
+    >>> serialize(kg, "csv").decode().splitlines()[0].split(",")[:4]
+    ['element', 'id', 'name', 'label']
     """
     if fmt not in FORMATS:
         raise GraphError(f"unknown export format {fmt!r}; choose one of: {', '.join(FORMATS)}")
@@ -71,8 +76,9 @@ def serialize(kg: KnowledgeGraph, fmt: str) -> bytes:
 
         return "\n".join(nx.generate_graphml(to_graphml_graph(kg), prettyprint=True)).encode("utf-8") + b"\n"
     if fmt == "csv":
-        nodes, edges = csv_tables(kg)
-        return (nodes + "\n" + edges).encode("utf-8")
+        from graph.present.csvtables import one_table  # it builds on to_graphml_graph, below
+
+        return one_table(kg).encode("utf-8")
     rdf = _stable(kg.rdf)
     if fmt == "nt":
         text = rdf.serialize(format="nt")
@@ -95,6 +101,8 @@ def export(kg: KnowledgeGraph, fmt: str, path: str | Path) -> list[Path]:
         folder = Path(path)
         if folder.exists() and not folder.is_dir():
             raise GraphError(f"{folder}: the csv export writes two files; give a folder, not a file")
+        from graph.present.csvtables import csv_tables  # it builds on to_graphml_graph, below
+
         with step("writing the csv tables"):
             nodes, edges = csv_tables(kg)
         return [atomic_write(folder / "nodes.csv", nodes), atomic_write(folder / "edges.csv", edges)]
@@ -107,10 +115,14 @@ def to_graphml_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:
     """Return a copy of the networkx view whose attributes GraphML can hold (strings, ints, bools).
 
     Node ids are the entity IRIs; ``name`` and ``label`` (the label, what Cytoscape and Gephi
-    show), ``types`` (``;``-joined), ``synonyms`` (``|``-joined) and ``support`` are node
-    attributes; ``label`` and ``interaction`` (the predicate, shown on the edge), ``predicate``,
-    ``support``, ``evidence`` (``source:line`` joined by spaces), ``negative`` and ``contested``
-    are edge attributes.
+    show), ``types`` (``;``-joined), ``synonyms`` (``|``-joined), ``support``, ``urgency``
+    (``EmergencyRoom 002 003; DoctorImmediately 000 002``: each level with the sources that give
+    it, most urgent first), ``urgency_rank`` (of the most urgent level; 0 for none), ``guidance``
+    (``maxDuration: 72 hours or less (002:72); ...``) and ``sources`` (the sources citing its
+    relations, ``000 = title (address)`` joined by `` | ``) are node attributes; ``label`` and
+    ``interaction`` (the predicate, shown on the edge), ``predicate``, ``support``, ``evidence``
+    (``source:line`` joined by spaces), ``hedged`` (the lines that only hedge it), ``negative``,
+    ``contested``, ``disputed`` (disagreement ids) and ``sources`` are edge attributes.
 
     >>> G = to_graphml_graph(kg)
     >>> node = G.nodes[str(kg.index.resolve("Tylenol"))]
@@ -120,9 +132,15 @@ def to_graphml_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:
     import networkx as nx
 
     view = kg.nx
+    titles = {ident: source.describe() for ident, source in sources(kg).items()}
+
+    def named(ids: Iterable[str]) -> str:
+        return " | ".join(titles.get(ident, ident) for ident in sorted(set(ids)))
+
     out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node in sorted(view, key=str):
         data = view.nodes[node]
+        urgency = data.get("urgency", ())
         out.add_node(
             str(node),
             name=data["label"],
@@ -130,6 +148,12 @@ def to_graphml_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:
             types=";".join(data["types"]),
             synonyms="|".join(data["synonyms"]),
             support=_node_support(view, node),
+            urgency="; ".join(
+                f"{u['level']} {' '.join(sorted({s for s, _ in u['evidence']}))}" for u in urgency
+            ),
+            urgency_rank=min((int(u["rank"]) for u in urgency), default=0),
+            guidance=_guidance_text(data.get("guidance", {})),
+            sources=named(_node_sources(view, node)),
         )
     for u, v, key in sorted(view.edges(keys=True), key=lambda e: (str(e[0]), str(e[1]), e[2])):
         attributes = view.edges[u, v, key]
@@ -142,81 +166,30 @@ def to_graphml_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph[str]:
             predicate=attributes["predicate"],
             support=int(attributes["support"]),
             evidence=_evidence_text(attributes["evidence"]),
+            hedged=_evidence_text(attributes.get("hedged", [])),
             negative=bool(attributes["negative"]),
             contested=bool(attributes["contested"]),
+            disputed=" ".join(d.id for d in disputes_of(kg, u, key, v)),
+            sources=named(source for source, _ in attributes["evidence"]),
         )
     return out
 
 
-#: The columns of the two CSV tables.
-NODE_COLUMNS = ("id:ID", "name", "label", ":LABEL", "synonyms", "support:int")
-EDGE_COLUMNS = (
-    ":START_ID",
-    ":END_ID",
-    ":TYPE",
-    "source",
-    "interaction",
-    "target",
-    "name",
-    "support:int",
-    "evidence",
-    "negative:boolean",
-    "contested:boolean",
-)
-
-
-def csv_tables(kg: KnowledgeGraph) -> tuple[str, str]:
-    r"""Return the node table and the edge table of the networkx view as CSV text.
-
-    >>> nodes, edges = csv_tables(kg)
-    >>> edges.splitlines()[0]
-    ':START_ID,:END_ID,:TYPE,source,interaction,target,name,support:int,evidence,negative:boolean,contested:boolean'
-    """
-    graph = to_graphml_graph(kg)
-    names = _unique_names(graph)
-    nodes, edges = io.StringIO(), io.StringIO()
-    node_writer = csv.writer(nodes, lineterminator="\n")
-    node_writer.writerow(NODE_COLUMNS)
-    for node, data in graph.nodes(data=True):
-        node_writer.writerow(
-            [node, names[node], data["label"], data["types"], data["synonyms"], data["support"]]
-        )
-    edge_writer = csv.writer(edges, lineterminator="\n")
-    edge_writer.writerow(EDGE_COLUMNS)
-    for u, v, data in graph.edges(data=True):
-        predicate = data["predicate"]
-        edge_writer.writerow(
-            [
-                u,
-                v,
-                predicate,
-                names[u],
-                predicate,
-                names[v],
-                f"{names[u]} ({predicate}) {names[v]}",
-                data["support"],
-                data["evidence"],
-                str(data["negative"]).lower(),
-                str(data["contested"]).lower(),
-            ]
-        )
-    return nodes.getvalue(), edges.getvalue()
-
-
-def _unique_names(graph: nx.MultiDiGraph[str]) -> dict[str, str]:
-    """Return each node's label as its name, with its CURIE added where two nodes share a label."""
-    from graph.core.lookup import curie
-
-    counts = Counter(data["label"] for _, data in graph.nodes(data=True))
-    return {
-        node: data["label"] if counts[data["label"]] == 1 else f"{data['label']} ({curie(node)})"
-        for node, data in graph.nodes(data=True)
-    }
-
-
 def _node_support(view: nx.MultiDiGraph[URIRef], node: URIRef) -> int:
+    return len(_node_sources(view, node))
+
+
+def _node_sources(view: nx.MultiDiGraph[URIRef], node: URIRef) -> set[str]:
     edges = [*view.in_edges(node, data=True), *view.out_edges(node, data=True)]
-    return len({source for _, _, data in edges for source, _ in data["evidence"]})
+    return {source for _, _, data in edges for source, _ in data["evidence"]}
+
+
+def _guidance_text(guidance: dict[str, list[dict[str, Any]]]) -> str:
+    return "; ".join(
+        f"{name}: {item['value']} ({_evidence_text(item['evidence'])})"
+        for name, items in guidance.items()
+        for item in items
+    )
 
 
 def _evidence_text(evidence: list[tuple[str, int]]) -> str:

@@ -19,6 +19,7 @@ from graph.core.model import KnowledgeGraph
 from graph.core.vocab import BSO
 from graph.quality.coverage import source_lines
 from graph.quality.validate import find_sources
+from graph.questions.sources import sources
 
 __all__ = ["Quotes", "open_quotes"]
 
@@ -29,6 +30,7 @@ class Quotes:
 
     folder: Path
     files: dict[str, str]
+    names: dict[str, str] = field(default_factory=dict)
     _lines: dict[str, dict[int, str]] = field(default_factory=dict, repr=False)
 
     def text(self, source: str, line: int) -> str | None:
@@ -43,7 +45,11 @@ class Quotes:
         return found.strip() if found is not None else None
 
     def lines(self, evidence: Iterable[Evidence]) -> list[str]:
-        """Return ``source:line  text`` for each distinct stating line (and its context lines), in order."""
+        """Return ``source:line  text`` for each distinct stating line (and its context lines), in order.
+
+        Each source's lines come after a line that names it (``000 = title (address):``) when the
+        graph records its title or address.
+        """
         seen: dict[tuple[str, int], str] = {}
         for item in evidence:
             for line, role in [(item.line, "hedged" if item.hedged else "")] + [
@@ -55,7 +61,14 @@ class Quotes:
                     seen[key] = (
                         f"{item.source}:{line}{mark}  {self.text(item.source, line) or '(line not found)'}"
                     )
-        return [seen[key] for key in sorted(seen)]
+        found: list[str] = []
+        previous = None
+        for source, line in sorted(seen):
+            if source != previous and source in self.names:
+                found.append(f"{self.names[source]}:")
+            previous = source
+            found.append(seen[source, line])
+        return found
 
 
 def open_quotes(kg: KnowledgeGraph, folder: str | Path | None = None) -> Quotes:
@@ -77,4 +90,4 @@ def open_quotes(kg: KnowledgeGraph, folder: str | Path | None = None) -> Quotes:
         str(rdf.value(source, DCTERMS.identifier)): str(rdf.value(source, BSO.fileName))
         for source in rdf.subjects(RDF.type, BSO.Source)
     }
-    return Quotes(found, files)
+    return Quotes(found, files, {ident: source.describe() for ident, source in sources(kg).items()})

@@ -12,6 +12,7 @@ from graph.core.evidence import Evidence
 from graph.core.lookup import curie
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import BSO, GUIDANCE, RELATIONS
+from graph.questions.sources import Dispute, disputes_of, sources
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,13 +42,23 @@ class Relation:
         """The number of distinct sources that state the relation."""
         return len({e.source for e in self.evidence})
 
+    def disputed(self, kg: KnowledgeGraph) -> tuple[Dispute, ...]:
+        """Return the recorded disagreements that dispute this relation (empty when none does)."""
+        return disputes_of(kg, self.subject, self.predicate, self.object)
+
     def as_dict(self, kg: KnowledgeGraph) -> dict[str, Any]:
-        """Return the JSON shape ``{"subject", "predicate", "object", "evidence"}``."""
+        """Return the JSON shape ``{"subject", "predicate", "object", "support", "evidence", "disputed"}``.
+
+        ``support`` counts the distinct sources that state the relation; ``disputed`` lists the ids of
+        the disagreements (``bskg conflicts``) that dispute it.
+        """
         return {
             "subject": node_ref(kg, self.subject),
             "predicate": self.predicate,
             "object": node_ref(kg, self.object),
+            "support": self.support,
             "evidence": [e.as_dict() for e in self.evidence],
+            "disputed": [d.id for d in self.disputed(kg)],
         }
 
 
@@ -62,18 +73,38 @@ class Card:
     properties: tuple[tuple[str, str, tuple[Evidence, ...]], ...]
     relations: tuple[Relation, ...]
 
+    def property_disputes(self, kg: KnowledgeGraph, predicate: str, value: str) -> tuple[Dispute, ...]:
+        """Return the disagreements that dispute one guidance value of the card."""
+        return disputes_of(kg, self.iri, predicate, Literal(value))
+
+    def cited(self) -> list[str]:
+        """Return the distinct sources the card cites, in id order."""
+        found = {e.source for _, _, ev in self.properties for e in ev}
+        return sorted(found | {e.source for r in self.relations for e in r.evidence})
+
     def as_dict(self, kg: KnowledgeGraph) -> dict[str, object]:
-        """Return the JSON shape of ``bskg show --json``."""
+        """Return the JSON shape of ``bskg show --json``.
+
+        Besides the card's fields: ``disputed`` (disagreement ids) on each property and relation, and
+        ``sources``, each cited source with its title and address.
+        """
+        known = sources(kg)
         return {
             "id": str(self.iri),
             "label": self.label,
             "types": list(self.types),
             "synonyms": list(self.synonyms),
             "properties": [
-                {"predicate": p, "value": v, "evidence": [e.as_dict() for e in ev]}
+                {
+                    "predicate": p,
+                    "value": v,
+                    "evidence": [e.as_dict() for e in ev],
+                    "disputed": [d.id for d in self.property_disputes(kg, p, v)],
+                }
                 for p, v, ev in self.properties
             ],
             "relations": [r.as_dict(kg) for r in self.relations],
+            "sources": [known[s].as_dict() for s in self.cited() if s in known],
         }
 
     def frame(self, kg: KnowledgeGraph) -> pd.DataFrame:
