@@ -362,8 +362,6 @@ def test_disagreement_recorded_with_its_sides(kg, name):
             "typicalDuration",
             "may be permanent, even once the compression is relieved",
         ),
-        ("003", 18, "sciatica", "radiatesTo", "leg"),
-        ("003", 19, "nerve_problem", "radiatesTo", "leg"),
     ],
 )
 def test_missed_claims_are_recorded(kg, source, line, s, p, o):

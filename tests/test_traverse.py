@@ -426,8 +426,7 @@ def test_q6_preventions_with_the_cause_they_act_on(kg: KnowledgeGraph) -> None:
 def test_q7_q12_q13_mimics_spreading_and_risk(kg: KnowledgeGraph) -> None:
     assert {"scoliosis", "lordosis", "spinal stenosis"} <= set(labels(mimics(kg, "back spasm")))  # 002:32-36
     spread = labels(spreads_to(kg, "back spasm"))
-    assert spread[:2] == ["hip", "leg"]  # 002:11, directly
-    assert set(spread[2:]) == {"arm", "buttock", "shoulder"}  # 003:19, through a nerve problem it has
+    assert spread == ["hip", "leg"]  # 002:11, directly; 003:19 names where a nerve problem is felt, not a spread
     assert set(labels(at_risk(kg, "back spasm"))) == {  # 002:9
         "athletes",
         "people who lift heavy objects",
