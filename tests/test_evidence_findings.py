@@ -125,7 +125,7 @@ OWN_CLAIMS = {
     ("002", 85): {("self_care", "prevents")},
     ("002", 118): {("serious_medical_condition", "hasSymptom")},
     ("003", 28): {("muscle_overuse", "causes")},
-    ("003", 36): {("serious_medical_condition", "hasSymptom")},
+    ("003", 36): {("serious_medical_condition", "hasSymptom"), ("serious_medical_condition", "urgency")},
     ("003", 44): {("self_care", "treats")},
     ("003", 63): {("exercise", "treats")},
     ("004", 2): {

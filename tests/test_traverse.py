@@ -426,7 +426,7 @@ def test_q6_preventions_with_the_cause_they_act_on(kg: KnowledgeGraph) -> None:
 def test_q7_q12_q13_mimics_spreading_and_risk(kg: KnowledgeGraph) -> None:
     assert {"scoliosis", "lordosis", "spinal stenosis"} <= set(labels(mimics(kg, "back spasm")))  # 002:32-36
     spread = labels(spreads_to(kg, "back spasm"))
-    assert spread == ["hip", "leg"]  # 002:11, directly; 003:19 names where a nerve problem is felt, not a spread
+    assert spread == ["hip", "leg"]  # 002:11; 003:19 names where a nerve problem is felt, not a spread
     assert set(labels(at_risk(kg, "back spasm"))) == {  # 002:9
         "athletes",
         "people who lift heavy objects",

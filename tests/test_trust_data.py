@@ -1,0 +1,145 @@
+"""Rules for the claims a reader is most at risk from: urgent advice, red flags, disagreements, spreads.
+
+Each test states a rule over the whole bundled graph (or over a broken fixture for the checks of
+``bskg validate``), not a snapshot of it: a new evidence node that breaks the rule fails the test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import RDF, URIRef
+from rdflib.namespace import PROV
+
+from graph import load, validate
+from graph.core.model import KnowledgeGraph
+from graph.core.text import mentions
+from graph.core.vocab import BS, BSO, URGENCY_WORDS, as_int
+from graph.quality.wording import hedged
+
+from .conftest import DATA, MINI_SEEDS
+
+BROKEN = DATA / "broken"
+
+
+def _evidence(kg: KnowledgeGraph, predicate: URIRef | None = None) -> list[URIRef]:
+    rdf = kg.rdf
+    if predicate is None:
+        nodes = rdf.subjects(RDF.type, RDF.Statement)
+    else:
+        nodes = rdf.subjects(RDF.predicate, predicate)
+    return sorted((n for n in nodes if isinstance(n, URIRef)), key=str)
+
+
+def _lines(kg: KnowledgeGraph, node: URIRef, texts: dict[str, list[str]]) -> tuple[str, list[str]]:
+    """Return the stating line of an evidence node and its context lines, as text."""
+    rdf = kg.rdf
+    source = str(rdf.value(node, PROV.wasDerivedFrom)).rsplit("-", 1)[-1]
+    lines = texts[source]
+    context = sorted(as_int(n) for n in rdf.objects(node, BSO.contextLine))
+    return lines[as_int(rdf.value(node, BSO.line)) - 1], [lines[n - 1] for n in context]
+
+
+@pytest.fixture(scope="module")
+def texts(source_texts: Path) -> dict[str, list[str]]:
+    files = sorted(source_texts.glob("*.txt"))
+    return {p.name[:3]: p.read_text(encoding="utf-8").splitlines() for p in files}
+
+
+# ---------------------------------------------------------------- urgent advice, as firmly as stated
+
+
+def test_emergency_advice_is_asserted(kg: KnowledgeGraph) -> None:
+    """Every red flag and urgency claim is advice the sources give outright (no hedge governs it)."""
+    for predicate in (BSO.redFlagFor, BSO.urgency):
+        for node in _evidence(kg, predicate):
+            assert kg.rdf.value(node, BSO.claimStrength) == BSO.Asserted, node
+
+
+@pytest.mark.parametrize(
+    ("iri", "strength"),
+    [
+        ("ev-003-003-loss_of_bladder_or_bowel_control-urgency-DoctorImmediately", "Asserted"),
+        ("ev-002-131-one_sided_numbness_or_weakness-urgency-EmergencyRoom", "Asserted"),
+        ("ev-000-061-acetaminophen-memberOf-nsaid", "Asserted"),  # "can help" governs the treats only
+        ("ev-000-061-acetaminophen-treats-pain", "Hedged"),
+        ("ev-003-054-leg_elevation-treats-back_spasm", "Asserted"),  # "It is also effective"
+        ("ev-002-056-doctor-refersTo-specialist", "Hedged"),  # "they can refer you"
+        ("ev-002-080-doctor-refersTo-physical_therapist", "Hedged"),  # "your GP can ... refer you"
+    ],
+)
+def test_a_hedge_marks_only_the_clause_it_governs(kg: KnowledgeGraph, iri: str, strength: str) -> None:
+    assert kg.rdf.value(BS[iri], BSO.claimStrength) == BSO[strength]
+
+
+def test_004_12_may_be_an_option_is_hedged(kg: KnowledgeGraph) -> None:
+    timing = [n for n in _evidence(kg, BSO.timing) if kg.rdf.value(n, RDF.subject) == BS.muscle_relaxant]
+    at_12 = [n for n in timing if as_int(kg.rdf.value(n, BSO.line)) == 12]
+    assert at_12 and all(kg.rdf.value(n, BSO.claimStrength) == BSO.Hedged for n in at_12)
+
+
+def test_every_hedged_claim_has_a_hedge_word_in_its_lines(
+    kg: KnowledgeGraph, texts: dict[str, list[str]]
+) -> None:
+    for node in _evidence(kg):
+        if kg.rdf.value(node, BSO.claimStrength) == BSO.Hedged:
+            line, context = _lines(kg, node, texts)
+            assert hedged(line) or any(hedged(c) for c in context), node
+
+
+# ---------------------------------------------------------------- urgency levels and their lines
+
+
+def test_every_urgency_level_cites_a_line_stating_it(kg: KnowledgeGraph, texts: dict[str, list[str]]) -> None:
+    for node in _evidence(kg, BSO.urgency):
+        level = str(kg.rdf.value(node, RDF.object)).rsplit("#", 1)[-1]
+        line, context = _lines(kg, node, texts)
+        words = URGENCY_WORDS[level]
+        assert any(mentions(text, w) for text in [line, *context] for w in words), (node, level)
+
+
+def test_the_hospital_of_000_71_is_not_rated_see_a_doctor(kg: KnowledgeGraph) -> None:
+    at_71 = [n for n in _evidence(kg, BSO.urgency) if kg.rdf.value(n, BSO.line).toPython() == 71]
+    assert {kg.rdf.value(n, RDF.object) for n in at_71} == {BSO.EmergencyRoom}
+
+
+def test_a_condition_a_spasm_can_signal_carries_its_urgency(kg: KnowledgeGraph) -> None:
+    """003:36: a back spasm can be the symptom of a life-threatening condition needing emergency care."""
+    assert (BS.serious_medical_condition, BSO.urgency, BSO.EmergencyRoom) in kg.rdf
+    assert (BS.serious_medical_condition, BSO.hasSymptom, BS.back_spasm) in kg.rdf
+
+
+def test_negatives_never_carry_urgency_or_red_flags(kg: KnowledgeGraph) -> None:
+    for subject, _ in kg.rdf.subject_objects(BSO.notSignOf):
+        assert (subject, BSO.redFlagFor, None) not in kg.rdf
+
+
+# ---------------------------------------------------------------- spreads are spreads
+
+
+def test_no_loose_radiates_to(kg: KnowledgeGraph, texts: dict[str, list[str]]) -> None:
+    """A radiatesTo claim cites a line that speaks of spreading (radiate, spread), not only of a place."""
+    for node in _evidence(kg, BSO.radiatesTo):
+        line, _ = _lines(kg, node, texts)
+        assert mentions(line, "radiate") or mentions(line, "spread"), node
+
+
+# ---------------------------------------------------------------- bskg validate reports what the rules forbid
+
+
+@pytest.mark.parametrize(
+    ("fixture", "check", "expected"),
+    [
+        (
+            "wrong_hedge.ttl",
+            "hedge",
+            "marked hedged, but neither its line nor a context line holds a hedge word",
+        ),
+        ("wrong_urgency.ttl", "urgency", "neither its line nor a context line says the level EmergencyRoom"),
+    ],
+)
+def test_validate_reports_a_broken_fixture(fixture: str, check: str, expected: str) -> None:
+    report = validate(load(BROKEN / fixture), sources=MINI_SEEDS)
+    assert not report.conforms
+    assert [v.message for v in report.violations if v.check == check] == [expected]
