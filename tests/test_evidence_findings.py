@@ -271,14 +271,6 @@ DISAGREEMENTS: dict[str, list[list[C]]] = {
         [("003", 9, "back_spasm", "hasSymptom", "buttock_pain")],
         [("002", 103, "buttock_pain", "associatedWith", "back_spasm")],
     ],
-    # 4. stiffness
-    "stiffness_symptom_vs_cooccurrence": [
-        [
-            ("003", 12, "back_spasm", "hasSymptom", "spine_stiffness"),
-            ("003", 13, "back_spasm", "hasSymptom", "neck_stiffness"),
-        ],
-        [("002", 105, "stiffness", "associatedWith", "back_spasm")],
-    ],
     # 5. disc damage
     "herniated_disc_cause_vs_mimic": [
         [

@@ -115,6 +115,47 @@ def test_negatives_never_carry_urgency_or_red_flags(kg: KnowledgeGraph) -> None:
         assert (subject, BSO.redFlagFor, None) not in kg.rdf
 
 
+# ---------------------------------------------------------------- entities that mislead
+
+
+def test_no_red_flag_for_a_non_symptom(kg: KnowledgeGraph) -> None:
+    """A red flag is a sign a person feels or shows: never also a cause, a treatment, a condition, …"""
+    flags = set(kg.rdf.subjects(RDF.type, BSO.RedFlag))
+    assert flags
+    for flag in flags:
+        assert set(kg.types(flag)) <= {"RedFlag", "Symptom"}, flag
+        assert (flag, BSO.redFlagFor, None) in kg.rdf, flag
+    # 000:75 and 000:77 name a past injury and the course of a spasm, not signs
+    assert not {BS.history_of_back_injury, BS.medication_not_working} & flags
+
+
+def test_an_ordinary_spasm_does_not_lead_to_the_signs_of_a_compressed_cord(kg: KnowledgeGraph) -> None:
+    """003:1's pressure on the nerves is not 003:3's spinal-cord compression with its critical signs."""
+    reached, todo = set(), [BS.back_spasm]
+    while todo:
+        node = todo.pop()
+        for nxt in kg.rdf.objects(node, BSO.causes):
+            if nxt not in reached:
+                reached.add(nxt)
+                todo.append(nxt)
+    signs = {o for n in reached for o in kg.rdf.objects(n, BSO.hasSymptom)}
+    assert BS.loss_of_bladder_or_bowel_control not in signs
+    assert (BS.herniated_disc, BSO.causes, BS.nerve_compression) in kg.rdf  # 003:3
+
+
+def test_a_combined_method_does_not_resolve_to_one_part(kg: KnowledgeGraph) -> None:
+    names = [kg.label(BS.heat_therapy), *kg.index.synonyms.get(BS.heat_therapy, ())]
+    assert not any("cold" in name.lower() for name in names)
+
+
+def test_prescription_medication_is_no_drug_class(kg: KnowledgeGraph) -> None:
+    assert "DrugClass" not in kg.types(BS.prescription_medication)
+
+
+def test_acute_back_spasm_is_linked_to_back_spasm(kg: KnowledgeGraph) -> None:
+    assert set(kg.rdf.objects(BS.acute_back_spasm, None)) & {BS.back_spasm}
+
+
 # ---------------------------------------------------------------- spreads are spreads
 
 
@@ -137,9 +178,15 @@ def test_no_loose_radiates_to(kg: KnowledgeGraph, texts: dict[str, list[str]]) -
             "marked hedged, but neither its line nor a context line holds a hedge word",
         ),
         ("wrong_urgency.ttl", "urgency", "neither its line nor a context line says the level EmergencyRoom"),
+        (
+            "red_flag_not_a_symptom.ttl",
+            "shacl",
+            "a red flag is a symptom, never also a condition, cause, treatment, "
+            "prevention, drug class, side effect, risk group, provider or body region",
+        ),
     ],
 )
 def test_validate_reports_a_broken_fixture(fixture: str, check: str, expected: str) -> None:
     report = validate(load(BROKEN / fixture), sources=MINI_SEEDS)
     assert not report.conforms
-    assert [v.message for v in report.violations if v.check == check] == [expected]
+    assert expected in [v.message for v in report.violations if v.check == check]
