@@ -130,7 +130,8 @@ def test_q9_disagreements_between_sources(kg):
     for conflict in found:
         assert len({s for claim in conflict.claims for s in claim.sources}) >= 2
     subjects = {kg.label(c.subject) for f in found for c in f.claims}
-    assert {"bed rest", "spinal stenosis", "acetaminophen"} <= subjects
+    assert {"exercise", "spinal stenosis", "acetaminophen", "muscle relaxant"} <= subjects
+    assert "rest" not in subjects  # rest is not bed rest: 003:49 and 004:8 agree with 002:69
 
 
 @pytest.mark.parametrize(

@@ -156,6 +156,71 @@ def test_acute_back_spasm_is_linked_to_back_spasm(kg: KnowledgeGraph) -> None:
     assert set(kg.rdf.objects(BS.acute_back_spasm, None)) & {BS.back_spasm}
 
 
+# ---------------------------------------------------------------- disagreements are real
+
+
+_TWINS = {"treats": {"notRecommendedFor", "doesNotTreat"}, "hasSymptom": {"notSignOf"}}
+_CAUSAL = {"causes", "hasSymptom"}
+_LIMITS = {"timing", "usedAfter", "maxDuration", "caution"}
+_GUIDANCE = {"duration", "frequency", "maxDuration", "timing", "caution"}
+Claim = tuple[URIRef, str, object, str]
+
+
+def _claims(kg: KnowledgeGraph, disagreement: URIRef) -> list[Claim]:
+    rdf = kg.rdf
+    found = []
+    for node in rdf.objects(disagreement, BSO.claim):
+        predicate = str(rdf.value(node, RDF.predicate)).rsplit("#", 1)[-1]
+        source = str(rdf.value(node, PROV.wasDerivedFrom)).rsplit("-", 1)[-1]
+        found.append((rdf.value(node, RDF.subject), predicate, rdf.value(node, RDF.object), source))
+    return found
+
+
+def _related(kg: KnowledgeGraph, a: object, b: object) -> bool:
+    """The same entity, or one the graph links to the other (acute back spasm to back spasm)."""
+    return a == b or (a, BSO.associatedWith, b) in kg.rdf or (b, BSO.associatedWith, a) in kg.rdf
+
+
+def _conflict(kg: KnowledgeGraph, one: Claim, other: Claim) -> str:
+    """Name the rule by which two claims cannot both hold as stated, or return ``""``."""
+    (s1, p1, o1, _), (s2, p2, o2, _) = one, other
+    if p2 in _TWINS.get(p1, ()) and s1 == s2 and _related(kg, o1, o2):
+        return "positive against negative"
+    if {p1, p2} == {"causes", "mimics"} and o1 == o2:
+        return "cause against mimic"  # the subjects may name one condition twice (disc prolapse)
+    if p1 in _CAUSAL and p2 == "associatedWith" and {s1, o1} == {s2, o2}:
+        return "cause against co-occurrence only"
+    if p1 == p2 == "urgency" and s1 == s2 and o1 != o2:
+        return "different urgency"
+    if p1 == p2 and p1 in _GUIDANCE and s1 == s2 and o1 != o2:
+        return "different regimen"
+    shared = set(kg.types(s1)) & set(kg.types(s2)) & {"Treatment", "Prevention", "DrugClass"}
+    if p1 in {"treats", "prevents"} and p2 in _LIMITS and (s1 == s2 or shared):
+        return "unconditioned use against a limit"
+    return ""
+
+
+def test_each_disagreement_has_two_sides_that_conflict(kg: KnowledgeGraph) -> None:
+    """Two claims of each recorded disagreement, from different sources, conflict by a named rule."""
+    records = sorted(kg.rdf.subjects(RDF.type, BSO.Disagreement), key=str)
+    assert len(records) >= 10
+    for record in records:
+        claims = _claims(kg, record)
+        rules = {
+            _conflict(kg, a, b) or _conflict(kg, b, a) for a in claims for b in claims if a[3] != b[3]
+        } - {""}
+        assert rules, (record, claims)
+
+
+def test_acetaminophen_as_an_nsaid_is_disputed(kg: KnowledgeGraph) -> None:
+    """000:61's acetaminophen memberOf NSAID and treats inflammation are disputed claims (004:12)."""
+    record = BS["disagreement-acetaminophen_nsaid"]
+    disputed = {(s, p, o) for s, p, o, _ in _claims(kg, record)}
+    assert (BS.acetaminophen, "memberOf", BS.nsaid) in disputed
+    assert (BS.acetaminophen, "treats", BS.inflammation) in disputed
+    assert (BS.acetaminophen, "doesNotTreat", BS.inflammation) in disputed
+
+
 # ---------------------------------------------------------------- spreads are spreads
 
 
