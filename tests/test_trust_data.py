@@ -255,3 +255,26 @@ def test_validate_reports_a_broken_fixture(fixture: str, check: str, expected: s
     report = validate(load(BROKEN / fixture), sources=MINI_SEEDS)
     assert not report.conforms
     assert expected in [v.message for v in report.violations if v.check == check]
+
+
+# ---------------------------------------------------------------- the numbers beside an answer agree
+
+
+@pytest.mark.parametrize(
+    ("question", "entity"),
+    [
+        ("preventions_for", "dehydration"),
+        ("treatments_for", "dehydration"),
+        ("treatments_for", "back spasm"),
+        ("causes_of", "back spasm"),
+        ("red_flags", "back spasm"),
+    ],
+)
+def test_cited_by_counts_what_support_counts(kg: KnowledgeGraph, question: str, entity: str) -> None:
+    """An answer's sources are the ones its support counts: never a source of a path not shown."""
+    from graph.questions import traverse
+
+    for answer in getattr(traverse, question)(kg, entity):
+        assert len(answer.sources) == answer.support, answer.label
+    hydrated = next(a for a in traverse.preventions_for(kg, "dehydration") if a.label == "staying hydrated")
+    assert hydrated.sources == ("000",)  # 000:35 and 000:67; 002 and 003 state only dehydration's link
