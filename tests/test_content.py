@@ -130,7 +130,8 @@ def test_q9_disagreements_between_sources(kg):
     for conflict in found:
         assert len({s for claim in conflict.claims for s in claim.sources}) >= 2
     subjects = {kg.label(c.subject) for f in found for c in f.claims}
-    assert {"bed rest", "spinal stenosis", "acetaminophen"} <= subjects
+    assert {"exercise", "spinal stenosis", "acetaminophen", "muscle relaxant"} <= subjects
+    assert "rest" not in subjects  # rest is not bed rest: 003:49 and 004:8 agree with 002:69
 
 
 @pytest.mark.parametrize(
@@ -156,11 +157,9 @@ def test_q11_herniated_disc_is_connected(kg):
 
 def test_q12_symptoms_that_spread_and_where(kg):
     spread = {(kg.label(s), kg.label(o)) for s, o in kg.rdf.subject_objects(BSO.radiatesTo)}
-    assert {
-        ("back spasm", "leg"),
-        ("back spasm", "hip"),
-        ("sciatica", "leg"),
-    } <= spread  # 002:11, 002:41, 003:18
+    assert {("back spasm", "leg"), ("back spasm", "hip")} <= spread  # 002:11, 002:41
+    # 003:18-19 say where sciatica and nerve problems are felt, not that they spread from the back
+    assert not {s for s, _ in spread} & {"sciatica", "nerve problem"}
 
 
 def test_q13_who_is_most_likely(kg):

@@ -77,7 +77,7 @@ def test_treatments_for_a_cause_direct_first_then_through_what_it_causes(tg: Kno
     ]
     heat = results[1]
     assert heat.support == 1  # the weakest hop (heavy lifting causes back spasm) has one source
-    assert heat.sources == ("000", "001")
+    assert heat.sources == ("001",)  # the sources the support counts: the weakest hop's
     naproxen = results[-2]
     assert triples(naproxen.paths[0]) == [
         ("naproxen", "memberOf", "nsaid"),
@@ -433,8 +433,7 @@ def test_q6_preventions_with_the_cause_they_act_on(kg: KnowledgeGraph) -> None:
 def test_q7_q12_q13_mimics_spreading_and_risk(kg: KnowledgeGraph) -> None:
     assert {"scoliosis", "lordosis", "spinal stenosis"} <= set(labels(mimics(kg, "back spasm")))  # 002:32-36
     spread = labels(spreads_to(kg, "back spasm"))
-    assert spread[:2] == ["hip", "leg"]  # 002:11, directly
-    assert set(spread[2:]) == {"arm", "buttock", "shoulder"}  # 003:19, through a nerve problem it has
+    assert spread == ["hip", "leg"]  # 002:11; 003:19 names where a nerve problem is felt, not a spread
     assert set(labels(at_risk(kg, "back spasm"))) == {  # 002:9
         "athletes",
         "people who lift heavy objects",

@@ -25,6 +25,7 @@ __all__ = [
     "CLASS_NAMES",
     "EDGE_RELATIONS",
     "GUIDANCE",
+    "HEDGE_WORDS",
     "LABEL_PREDICATES",
     "NAME_WEIGHTS",
     "NEGATIVE_RELATIONS",
@@ -33,6 +34,7 @@ __all__ = [
     "PREFIXES",
     "RELATIONS",
     "SOURCE_PREFIX",
+    "URGENCY_WORDS",
     "as_int",
     "local_name",
     "term",
@@ -210,6 +212,35 @@ POSITIVE_RELATIONS: Final = tuple(name for name in EDGE_RELATIONS if name not in
 
 #: Literal properties that carry usage guidance, in the project's words.
 GUIDANCE: Final = ("duration", "frequency", "maxDuration", "timing", "caution", "typicalDuration")
+
+
+#: Words and phrases that hedge a claim (the rule is in ``data/ontology.ttl``, ``bso:Hedged``): an
+#: evidence node is hedged only when one of them governs the clause that states its claim, in its
+#: own line or in the list intro or heading recorded as its context line.
+HEDGE_WORDS: Final = (
+    "may",
+    "might",
+    "could",
+    "can",
+    "possible",
+    "possibly",
+    "potentially",
+    "sometimes",
+    "at times",
+    "some",
+    "often",
+    "likely",
+    "usually",
+)
+
+#: Phrases that state each urgency level, as the sources word them: an urgency evidence node's
+#: line, or a context line of it, says one of its level's phrases.
+URGENCY_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "CallEmergencyServices": ("call 911", "emergency number", "call emergency services"),
+    "EmergencyRoom": ("emergency room", "ER", "emergency case", "emergency department", "hospital"),
+    "DoctorImmediately": ("immediately", "immediate", "right away", "urgent"),
+    "SeeDoctor": ("see a doctor", "see your doctor", "medical attention"),
+}
 
 
 def as_int(node: Node | int | None, default: int = 0) -> int:

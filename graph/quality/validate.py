@@ -3,8 +3,9 @@
 The shapes (``data/shapes.ttl``) cover structure: labels, classes, domains and ranges,
 evidence for every relation, and lines within each source's length. The checks here cover
 what SHACL cannot see: that the cited line of the source file names the subject or the
-object, that every ``bso:`` term is declared, and that each source file is where the graph
-says and as long as it says.
+object, that a hedged claim's lines hold a hedge word and an urgency claim's lines word its
+level (:mod:`graph.quality.wording`), that every ``bso:`` term is declared, and that each
+source file is where the graph says and as long as it says.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rdflib.term import Node
 from graph.core.model import KnowledgeGraph
 from graph.core.text import mentions
 from graph.core.vocab import BS, BSO, as_int, local_name
+from graph.quality.wording import wording_problems
 from graph.store.data import data_dir, turtle_graph
 from graph.store.progress import step
 
@@ -267,4 +269,6 @@ def _line_violations(kg: KnowledgeGraph, folder: Path) -> tuple[list[Violation],
                     str(evidence),
                 )
             )
+    for evidence, check, message in wording_problems(kg, texts):
+        found.append(Violation(_describe(kg, evidence), "line", message, check, str(evidence)))
     return found, checked

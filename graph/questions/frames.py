@@ -76,7 +76,7 @@ def ranked_frame(kg: KnowledgeGraph, answers: Iterable[Ranked]) -> pd.DataFrame:
 
     >>> from graph.questions.ranking import most_connected
     >>> ranked_frame(kg, most_connected(kg, 1))[["label", "score"]].values.tolist()
-    [['back spasm', 155]]
+    [['back spasm', 152]]
     """
     import pandas as pd
 

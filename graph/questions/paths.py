@@ -74,8 +74,17 @@ class Ranked:
 
     @property
     def sources(self) -> tuple[str, ...]:
-        """The sorted distinct sources behind its paths."""
-        return tuple(sorted({s for p in self.paths for h in p for s in h.sources}))
+        """The sources its support counts: those behind the weakest hop of its best-supported path.
+
+        So ``len(answer.sources) == answer.support`` always; a source cited only by a path that
+        does not carry the support, or by a stronger hop of it, is not counted here (every path's
+        lines are in :attr:`paths`).
+        """
+        if not self.paths:
+            return ()
+        path = max(self.paths, key=_support)  # the first of the best-supported, in rank order
+        weakest = min(path, key=lambda h: len(h.sources))
+        return tuple(sorted(weakest.sources))
 
     def as_dict(self, kg: KnowledgeGraph) -> dict[str, Any]:
         """Return the JSON shape ``{"id", "label", "types", "score", "support", "contested", "paths"}``.

@@ -257,7 +257,7 @@ def spreads_to(kg: KnowledgeGraph, entity_: URIRef | str | None = None) -> list[
     """Find the body regions a symptom or condition spreads to (all of them when none is given).
 
     >>> [r.label for r in spreads_to(kg, "back spasm")]
-    ['hip', 'leg', 'arm', 'buttock', 'shoulder']
+    ['hip', 'leg']
     """
     if entity_ is not None:
         return _ask(kg, entity(kg, entity_), SPREAD_PATHS)
