@@ -42,7 +42,7 @@ from graph.core.model import KnowledgeGraph
 from graph.core.vocab import CLASS_NAMES, LABEL_PREDICATES, PREFIXES
 from graph.query.guard import get_time_limit
 from graph.query.results import Answer, from_json, from_ntriples
-from graph.query.values import SKIP, ox_term, values_block, with_values
+from graph.query.values import is_graph_query, ox_term, values_block, with_values
 from graph.query.worker import Worker
 from graph.query.workers import Request
 from graph.store.oxigraph import open_folder
@@ -181,7 +181,7 @@ class RemoteStore:
     def execute(self, text: str, bindings: dict[str, Node], timeout: float | None) -> Answer:
         """POST the query (prefixes and values added) and read JSON results or N-Triples."""
         body = prefixed(with_values(text, bindings))
-        graph_query = re.search(r"\b(CONSTRUCT|DESCRIBE)\b", SKIP.sub(" ", text), re.I) is not None
+        graph_query = is_graph_query(text)
         accept = "application/n-triples" if graph_query else "application/sparql-results+json"
         request = urllib.request.Request(  # noqa: S310 (http(s) only, checked above)
             self.url,
