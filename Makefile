@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 OUT    ?= out
 
-.PHONY: run test lint lab bench clean
+.PHONY: run test lint lab bench clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ bench: $(STAMP)
 test: lint
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+## screenshots: refresh the README's tracked docs/*.png (make test writes them under out/screenshots/)
+screenshots: $(STAMP)
+	BSKG_SCREENSHOTS=docs BSKG_REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/test_browser.py tests/test_lab_screens.py tests/test_query_page.py
 
 ## lint: ruff's checks and its formatter (check only)
 lint: $(STAMP)

@@ -19,6 +19,9 @@ DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"
 MINI_SEEDS = DATA / "seeds"
 REPO = Path(__file__).resolve().parent.parent
+#: Where the tests save the README's screenshots: ``out/screenshots/`` (git-ignored), so ``make test``
+#: leaves the checkout clean; ``docs/`` only when asked (``make screenshots``: ``BSKG_SCREENSHOTS=docs``).
+SCREENSHOTS = REPO / "docs" if os.environ.get("BSKG_SCREENSHOTS") == "docs" else REPO / "out" / "screenshots"
 
 
 @pytest.fixture(scope="session")

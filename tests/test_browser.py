@@ -3,7 +3,8 @@
 Uses Debian's ``/usr/bin/chromium`` (or ``$BSKG_CHROMIUM``) through Playwright's Python package;
 no browser is downloaded. Without Chromium these tests skip with the reason, unless
 ``BSKG_REQUIRE_BROWSER=1`` (set by ``.ci/run``), which turns the skip into a failure.
-Screenshots go to ``test-artifacts/``; those of the bundled graph to ``docs/`` (the README's).
+Screenshots go to ``test-artifacts/``; those of the bundled graph (the README's) to ``out/screenshots/``,
+or to ``docs/`` with ``BSKG_SCREENSHOTS=docs`` (``make screenshots``).
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from graph.core.model import KnowledgeGraph
 from graph.core.vocab import CLASS_NAMES
 from graph.present.draw import display_graph, render_html, show_html
 
-from .conftest import DATA, REPO
+from .conftest import DATA, REPO, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO / "test-artifacts"
-DOCS = REPO / "docs"  # the README's screenshots of the bundled graph come from these tests
+DOCS = SCREENSHOTS  # the README's screenshots of the bundled graph come from these tests
 
 
 class Tab:
@@ -75,7 +76,7 @@ class Tab:
         return str(self.page.text_content("#details-text"))
 
     def shot(self, name: str, folder: Path = ARTIFACTS) -> None:
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         box = self.page.locator("#mynetwork").bounding_box()
         self.page.mouse.move(box["x"] + 2, box["y"] + 2)  # an empty corner: no tooltip in the picture
         self.page.wait_for_timeout(150)

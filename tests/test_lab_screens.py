@@ -2,7 +2,8 @@
 
 Each notebook is executed with nbclient into a temporary folder, JupyterLab serves that folder on a
 loopback port, and Chromium (the project's flags, every request not to 127.0.0.1 refused) opens it.
-The tests assert what the screenshots show and save them as ``docs/notebook-*.png`` (the README's).
+The tests assert what the screenshots show and save them as ``notebook-*.png`` (the README's) under
+``out/screenshots/``, or ``docs/`` with ``BSKG_SCREENSHOTS=docs`` (``make screenshots``).
 Without Chromium they skip, unless ``BSKG_REQUIRE_BROWSER=1``.
 """
 
@@ -110,7 +111,7 @@ def test_notebook_in_jupyterlab(name: str, browser: Any, lab: Lab) -> None:
         assert page.locator(f"{OUTPUT} table.dataframe").first.is_visible()
         assert page.locator(STDERR).count() == 0
         assert page.locator(ERROR).count() == 0
-        DOCS.mkdir(exist_ok=True)
+        DOCS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(DOCS / f"notebook-{name.removesuffix('.ipynb')}.png"))
     finally:
         context.close()

@@ -35,9 +35,11 @@ from graph.core.vocab import PREFIXES
 from graph.present.query_page import STATIC_DIR, render_page
 from graph.query.named import named_queries
 
+from .conftest import SCREENSHOTS
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
-SCREENSHOT = REPO / "docs" / "query-page.png"
+SCREENSHOT = SCREENSHOTS / "query-page.png"
 PREFIX_IRIS = {name: str(iri) for name, iri in PREFIXES.items()}
 BS = PREFIX_IRIS["bs"]
 JSON_RESULTS = "application/sparql-results+json"
@@ -297,7 +299,7 @@ def test_named_query_runs_with_its_parameter_labels_and_downloads(visit: Visit) 
     assert condition.evaluate("a => a.nextElementSibling.textContent") == "back spasm"
     for row in range(rows.count()):
         assert "bs:back_spasm" in rows.nth(row).inner_text()
-    SCREENSHOT.parent.mkdir(exist_ok=True)
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     top = {"x": 0, "y": 0, "width": 1280, "height": 1300}  # the form, the editor and the first rows
     page.screenshot(path=str(SCREENSHOT), full_page=True, clip=top)
 

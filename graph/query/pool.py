@@ -27,7 +27,7 @@ from graph.query.workers import (
     _outcome,
     _reap,
     _spawn,
-    _timeout_error,
+    timeout_error,
 )
 
 __all__ = ["WorkerPool"]
@@ -106,7 +106,7 @@ class WorkerPool:
             )
         except TimeoutError:
             self._replace(worker)
-            raise _timeout_error(self.timeout) from None
+            raise timeout_error(self.timeout) from None
         except (OSError, EOFError, asyncio.IncompleteReadError, asyncio.CancelledError):
             self._replace(worker)
             raise

@@ -42,8 +42,9 @@ from graph.core.model import KnowledgeGraph
 from graph.core.vocab import CLASS_NAMES, LABEL_PREDICATES, PREFIXES
 from graph.query.guard import get_time_limit
 from graph.query.results import Answer, from_json, from_ntriples
-from graph.query.values import SKIP, ox_term, values_block, with_values
+from graph.query.values import is_graph_query, ox_term, values_block, with_values
 from graph.query.worker import Worker
+from graph.query.workers import Request
 from graph.store.oxigraph import open_folder
 from graph.store.spec import StoreSpec
 from graph.view.tables import Tables
@@ -99,26 +100,8 @@ def prefixed(text: str) -> str:
     return "\n".join(lines) + "\n" + text
 
 
-def _evaluate(store: Any, text: str, bindings: dict[str, Node]) -> tuple[str, bytes]:
-    """Run a query on a pyoxigraph store; return its kind and its results serialised by Oxigraph."""
-    substitutions = {ox.Variable(name): ox_term(term) for name, term in bindings.items()}
-    try:
-        try:
-            result = store.query(text, prefixes=_PREFIXES, substitutions=substitutions)
-        except RuntimeError as error:
-            if "SELECT projection" not in str(error):
-                raise
-            result = store.query(with_values(text, bindings), prefixes=_PREFIXES)
-        if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
-            return "SELECT", bytes(result.serialize(format=ox.QueryResultsFormat.JSON) or b"")
-        return "GRAPH", bytes(ox.serialize(result, format=ox.RdfFormat.N_TRIPLES) or b"")
-    except SyntaxError as error:
-        raise QueryError(f"invalid SPARQL: {str(error).splitlines()[0]}") from None
-    except (OSError, ValueError, TypeError, RuntimeError) as error:
-        raise QueryError(str(error).splitlines()[0] if str(error) else type(error).__name__) from None
-
-
 def _answer(kind: str, payload: bytes, text: str) -> Answer:
+    """Read what a store sent: W3C results JSON (``SELECT``, ``ASK``), or N-Triples (``GRAPH``)."""
     if kind == "SELECT":
         return _json_answer(payload)
     described = re.match(r"(?:\s|#[^\n]*\n|PREFIX[^\n]*\n|BASE[^\n]*\n)*DESCRIBE\b", text, re.I)
@@ -166,10 +149,10 @@ class OxigraphStore:
         """Run the query in this store's killable worker (values substituted before evaluation)."""
         limit = get_time_limit() if timeout is None else timeout
         if self._worker is None:
-            store = self.store
-            self._worker = Worker(lambda message: _evaluate(store, *message))  # type: ignore[misc]
-        kind, payload = self._worker.call((text, bindings), limit)
-        return _answer(kind, payload, text)
+            self._worker = Worker(self.store)
+        reply = self._worker.call(Request(text, None, bindings, max_bytes=1 << 62), limit)  # no size cap
+        kind = "GRAPH" if reply.media_type == "application/n-triples" else "SELECT"
+        return _answer(kind, reply.body, text)
 
 
 @dataclass
@@ -198,7 +181,7 @@ class RemoteStore:
     def execute(self, text: str, bindings: dict[str, Node], timeout: float | None) -> Answer:
         """POST the query (prefixes and values added) and read JSON results or N-Triples."""
         body = prefixed(with_values(text, bindings))
-        graph_query = re.search(r"\b(CONSTRUCT|DESCRIBE)\b", SKIP.sub(" ", text), re.I) is not None
+        graph_query = is_graph_query(text)
         accept = "application/n-triples" if graph_query else "application/sparql-results+json"
         request = urllib.request.Request(  # noqa: S310 (http(s) only, checked above)
             self.url,

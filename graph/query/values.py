@@ -1,21 +1,29 @@
 """Binding values for an engine that takes text: a ``VALUES`` block first and last in the ``WHERE`` group.
 
-Oxigraph substitutes a selected variable before evaluation; any other variable, and every value
-sent to an endpoint, gets a ``VALUES`` block as the first and again as the last element of the
-query's ``WHERE`` group, or of the inner ``SELECT``'s when the query is wrapped and that ``SELECT``
-projects the variable. Joining the same one-row block twice changes no answer; it is there twice
-because Oxigraph joins it where it stands: first serves a query that starts with a wide scan
-(``evidence``: 1 ms first, 513 ms last on the 1M-triple bench graph), last one that starts with a
-list of predicates or an ``OPTIONAL`` (``relations``: 4,153 ms first, 1 ms last); both at once
-took the better of the two for every named query. A ``WHERE`` that is only a ``UNION`` also gets
-the block first in each branch (:func:`_union_branches`). Never after the query: Virtuoso
-does not join a trailing block with a group that holds a ``BIND``
+Oxigraph substitutes a selected variable before evaluation (``substitutions``); any other variable,
+and every value sent to an endpoint, gets a ``VALUES`` block as the first and again as the last
+element of the query's ``WHERE`` group, or of the inner ``SELECT``'s when the query is wrapped and
+that ``SELECT`` projects the variable. Joining the same one-row block twice changes no answer; it
+is there twice because Oxigraph joins it where it stands: first serves a query that starts with a
+wide scan (``evidence``: 1 ms first, 513 ms last on the 1M-triple bench graph), last one that
+starts with a list of predicates or an ``OPTIONAL`` (``relations``: 4,153 ms first, 1 ms last);
+both at once took the better of the two for every named query. A ``WHERE`` that is only a
+``UNION`` also gets the block first in each branch (:func:`_union_branches`). Never after the
+query: Virtuoso does not join a trailing block with a group that holds a ``BIND``
 (``graph/query/queries/README.md``). Terms are written by Oxigraph's own serialiser.
+
+The places are found on the query's tokens (:func:`tokens`: strings, IRIs, comments, variables,
+braces, keywords), never by searching its text, so a brace or a ``WHERE`` inside a string, an IRI
+or a comment is never taken for syntax. Then the
+parser checks the result: the bound query must parse (rdflib, with the project's prefixes) with
+one more ``VALUES`` in its algebra per block placed, or the binding is refused.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -24,7 +32,62 @@ from rdflib.term import Node
 
 from graph.core.errors import QueryError
 
-__all__ = ["SKIP", "ox_term", "term_text", "values_block", "with_values"]
+__all__ = ["Token", "is_graph_query", "ox_term", "term_text", "tokens", "values_block", "with_values"]
+
+_TOKEN = re.compile(
+    r"""(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+                   |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+      |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      |(?P<comment>\#[^\n\r]*)
+      |(?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+      |(?P<brace>[{}])
+      |(?P<paren>[()])
+      |(?P<name>(?:[^\W\d][\w.-]*)?:(?:[\w.:%-]|\\.)*|[^\W\d]\w*)
+      |(?P<space>\s+)
+      |(?P<other>.)""",
+    re.X | re.S,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token of a query: its kind (``string``, ``iri``, ``var``, ``brace``, ...), text and offset."""
+
+    kind: str
+    text: str
+    start: int
+
+    def word(self, *words: str) -> bool:
+        """Tell whether the token is one of the keywords ``words`` (any case)."""
+        return self.kind == "name" and self.text.upper() in words
+
+
+def tokens(text: str) -> list[Token]:
+    r"""Split query text into tokens, as Oxigraph reads it, leaving out white space and comments.
+
+    Codepoint escapes (``\u007B``) are left as they are: Oxigraph reads them only inside strings.
+
+    >>> [t.text for t in tokens('SELECT ?x { ?x <http://e/a#b> "}" } # }')]
+    ['SELECT', '?x', '{', '?x', '<http://e/a#b>', '"}"', '}']
+    """
+    found = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind not in ("space", "comment"):
+            found.append(Token(kind, match.group(), match.start()))
+    return found
+
+
+def is_graph_query(text: str) -> bool:
+    r"""Tell whether a query is a ``CONSTRUCT`` or ``DESCRIBE`` (its first form keyword, not in a string).
+
+    >>> is_graph_query('SELECT ("CONSTRUCT" AS ?x) {}'), is_graph_query("# SELECT\nDESCRIBE bs:a")
+    (False, True)
+    """
+    for token in tokens(text):
+        if token.word("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return token.text.upper() in ("CONSTRUCT", "DESCRIBE")
+    return False
 
 
 def ox_term(term: Node) -> Any:
@@ -68,16 +131,125 @@ def with_values(text: str, bindings: dict[str, Node]) -> str:
     block = values_block(bindings)
     if not block:
         return text
-    masked = SKIP.sub(lambda m: " " * len(m.group(0)), text)
-    opening = _descend(masked, _where_opening(text), list(bindings))
-    closing = _closing(masked, opening)
+    firsts, closing = _places(text, tuple(bindings))
     text = f"{text[:closing]}\n {block}\n{text[closing:]}"  # last, then from the end backwards
-    for start in reversed([opening, *(_union_branches(masked, opening, closing) or [])]):
+    for start in reversed(firsts):
         text = f"{text[: start + 1]} {block}\n{text[start + 1 :]}"
     return text
 
 
-def _union_branches(masked: str, opening: int, closing: int) -> list[int] | None:
+@lru_cache(maxsize=256)
+def _places(text: str, names: tuple[str, ...]) -> tuple[tuple[int, ...], int]:
+    """Return the offsets of the ``{`` after which a block goes first, and of the ``}`` it goes before.
+
+    Found on the tokens, then checked by parsing the query with blocks in those places.
+    """
+    found = tokens(text)
+    opening = _descend(found, _where_opening(found), names)
+    closing = _closing(found, opening)
+    firsts = [opening, *(_union_branches(found, opening, closing) or [])]
+    offsets = tuple(found[i].start for i in firsts)
+    _check(text, names, offsets, found[closing].start)
+    return offsets, found[closing].start
+
+
+def _check(text: str, names: tuple[str, ...], firsts: tuple[int, ...], closing: int) -> None:
+    """Parse the query with probe blocks in place: each must be one more ``VALUES`` in the algebra."""
+    from graph.query.guard import walk
+    from graph.query.named import prepare
+
+    probe = f"VALUES ({' '.join(f'?{name}' for name in names)}) {{ ({' '.join('UNDEF' for _ in names)}) }}"
+    bound = f"{text[:closing]}\n {probe}\n{text[closing:]}"
+    for start in reversed(firsts):
+        bound = f"{bound[: start + 1]} {probe}\n{bound[start + 1 :]}"
+
+    def count(query: str) -> int:
+        return sum(1 for node in walk(prepare(query).algebra) if node.name == "values")
+
+    if count(bound) != count(text) + len(firsts) + 1:
+        raise QueryError("cannot bind values: the query's WHERE group was not found where the parser has it")
+
+
+def _where_opening(found: list[Token]) -> int:
+    """Return the index of the ``{`` that opens the query's ``WHERE`` group.
+
+    It is the first ``{``, except in ``CONSTRUCT { template }``, where it is the first after the template.
+
+    >>> _where_opening(tokens("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+    7
+    """
+    braces = [i for i, t in enumerate(found) if t.text == "{" and t.kind == "brace"]
+    if not braces:
+        raise QueryError("the query has no WHERE group to bind values in")
+    first = braces[0]
+    if first > 0 and found[first - 1].word("CONSTRUCT"):
+        after = _closing(found, first)
+        following = [i for i in braces if i > after]
+        if not following:
+            raise QueryError("the query has no WHERE group to bind values in")
+        return following[0]
+    return first
+
+
+def _closing(found: list[Token], opening: int) -> int:
+    """Return the index of the ``}`` that closes the group opened at index ``opening``.
+
+    >>> _closing(tokens("{ { } a }"), 0)
+    4
+    """
+    depth = 0
+    for index in range(opening, len(found)):
+        if found[index].kind == "brace":
+            depth += 1 if found[index].text == "{" else -1
+            if depth == 0:
+                return index
+    raise QueryError("the query's WHERE group is not closed")
+
+
+def _projected(found: list[Token], select: int) -> tuple[set[str], int]:
+    """Return the variables the ``SELECT`` at index ``select`` projects, and the index of its ``{``.
+
+    >>> found = tokens("SELECT ?a (COUNT(?b) AS ?c) WHERE { ?a ?b ?c }")
+    >>> sorted(_projected(found, 0)[0]), _projected(found, 0)[1]
+    (['a', 'c'], 11)
+    """
+    names: set[str] = set()
+    depth = 0
+    for index in range(select + 1, len(found)):
+        token = found[index]
+        if token.kind == "brace":
+            return names, index
+        depth += {"(": 1, ")": -1}.get(token.text, 0) if token.kind == "paren" else 0
+        if token.kind == "var" and (depth == 0 or found[index - 1].word("AS")):
+            names.add(token.text[1:])
+    raise QueryError("the sub-SELECT has no WHERE group")
+
+
+def _descend(found: list[Token], opening: int, names: tuple[str, ...]) -> int:
+    """Return the ``{`` of the innermost ``WHERE`` when a group starts with a sub-``SELECT`` of ``names``.
+
+    A wrapped query (aggregate inside, ``COALESCE`` outside) gets its values where its triple
+    patterns are, so every engine joins them before aggregating; only when the inner ``SELECT``
+    projects every bound variable, so the answer is the same.
+
+    >>> found = tokens("SELECT ?x WHERE { { SELECT ?x WHERE { ?x a ?c } } }")
+    >>> found[_descend(found, 3, ("x",))].start, found[_descend(found, 3, ("c",))].start
+    (36, 16)
+    """
+    while (
+        opening + 2 < len(found)
+        and found[opening + 1].text == "{"
+        and found[opening + 1].kind == "brace"
+        and found[opening + 2].word("SELECT")
+    ):
+        projected, following = _projected(found, opening + 2)
+        if not set(names) <= projected:
+            break
+        opening = following
+    return opening
+
+
+def _union_branches(found: list[Token], opening: int, closing: int) -> list[int] | None:
     """Return where each branch opens when the group is only ``{ A } UNION { B } ...``, else None.
 
     The values then also go first into every branch (a join with a union is the union of the
@@ -89,99 +261,21 @@ def _union_branches(masked: str, opening: int, closing: int) -> list[int] | None
     sparp_gp_deprecate()``). A branch that is a sub-``SELECT`` has a scope of its own: such a
     union gets the block outside only.
 
-    >>> masked = "{ { ?a ?b ?c } UNION { ?c ?b ?a } }"
-    >>> _union_branches(masked, 0, 34), _union_branches("{ { ?a ?b ?c } ?c ?d ?e }", 0, 24)
-    ([2, 21], None)
+    >>> found = tokens("{ { ?a ?b ?c } UNION { ?c ?b ?a } }")
+    >>> _union_branches(found, 0, 12), _union_branches(tokens("{ { ?a ?b ?c } ?c ?d ?e }"), 0, 9)
+    ([1, 7], None)
     """
     branches: list[int] = []
-    position = opening + 1
+    index = opening + 1
     while True:
-        gap = masked[position:closing]
-        start = position + len(gap) - len(gap.lstrip())
-        if start >= closing or masked[start] != "{" or re.match(r"\{\s*SELECT\b", masked[start:], re.I):
+        if index >= closing or found[index].text != "{" or found[index].kind != "brace":
             return None
-        branches.append(start)
-        position = _closing(masked, start) + 1
-        rest = masked[position:closing]
-        if not rest.strip():
+        if found[index + 1].word("SELECT"):
+            return None
+        branches.append(index)
+        index = _closing(found, index) + 1
+        if index == closing:
             return branches if len(branches) > 1 else None
-        union = re.match(r"\s*UNION\b", rest, re.I)
-        if union is None:
+        if not found[index].word("UNION"):
             return None
-        position += union.end()
-
-
-SKIP = re.compile(
-    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|<[^<>\"{}|^`\\\s]*>|#[^\n]*", re.S
-)
-
-
-def _where_opening(text: str) -> int:
-    """Return the position of the ``{`` that opens the query's ``WHERE`` group.
-
-    It is the first ``{`` outside strings, IRIs and comments, except in ``CONSTRUCT { template }``,
-    where it is the first ``{`` after the template.
-
-    >>> _where_opening("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    29
-    """
-    masked = SKIP.sub(lambda m: " " * len(m.group(0)), text)
-    first = masked.find("{")
-    if first < 0:
-        raise QueryError("the query has no WHERE group to bind values in")
-    if re.search(r"\bCONSTRUCT\s*$", masked[:first], re.I):
-        depth = 0
-        for position in range(first, len(masked)):
-            depth += {"{": 1, "}": -1}.get(masked[position], 0)
-            if depth == 0:
-                following = masked.find("{", position)
-                if following < 0:
-                    raise QueryError("the query has no WHERE group to bind values in")
-                return following
-    return first
-
-
-def _closing(masked: str, opening: int) -> int:
-    """Return the position of the ``}`` that closes the group opened at ``opening``.
-
-    >>> _closing("{ { } a }", 0)
-    8
-    """
-    depth = 0
-    for position in range(opening, len(masked)):
-        depth += {"{": 1, "}": -1}.get(masked[position], 0)
-        if depth == 0:
-            return position
-    raise QueryError("the query's WHERE group is not closed")
-
-
-def _projected(clause: str) -> set[str]:
-    """Return the variables a ``SELECT`` clause projects: bare ones and ``AS`` targets.
-
-    >>> sorted(_projected(" ?a (COUNT(?b) AS ?c) "))
-    ['a', 'c']
-    """
-    targets = set(re.findall(r"\bAS\s+[?$](\w+)", clause, re.I))
-    while (flat := re.sub(r"\([^()]*\)", " ", clause)) != clause:
-        clause = flat
-    return targets | set(re.findall(r"[?$](\w+)", clause))
-
-
-def _descend(masked: str, opening: int, names: list[str]) -> int:
-    """Return the ``{`` of the innermost ``WHERE`` when a group starts with a sub-``SELECT`` of ``names``.
-
-    A wrapped query (aggregate inside, ``COALESCE`` outside) gets its values where its triple
-    patterns are, so every engine joins them before aggregating; only when the inner ``SELECT``
-    projects every bound variable, so the answer is the same.
-
-    >>> text = "SELECT ?x WHERE { { SELECT ?x WHERE { ?x a ?c } } }"
-    >>> text[_descend(text, 16, ["x"]) :], text[_descend(text, 16, ["c"]) :]
-    ('{ ?x a ?c } } }', '{ { SELECT ?x WHERE { ?x a ?c } } }')
-    """
-    while (inner := re.match(r"\{\s*\{\s*SELECT\b", masked[opening:], re.I)) is not None:
-        following = masked.find("{", opening + inner.end())
-        projected = _projected(masked[opening + inner.end() : following])
-        if following < 0 or not set(names) <= projected:
-            break
-        opening = following
-    return opening
+        index += 1

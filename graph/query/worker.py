@@ -1,24 +1,37 @@
-"""A killable worker: queries run in a forked child process that is stopped for real at its time limit.
+"""A loaded graph's query worker: a child forked from the process that holds the store.
 
-Oxigraph evaluates in Rust and cannot be interrupted from Python, so a query that must stop at a
-time limit runs in a child process forked from this one: the child shares the loaded store (no
-copy, no reload), answers over a pipe, and is killed (SIGKILL) when a query passes its limit, so
-its CPU time ends with it; the next query forks a new child. Where ``fork`` is not available the
-call runs in this process without a limit. (The endpoint's pool, :mod:`graph.query.pool`, keeps
-several long-lived workers of its own, started from a recipe because a server must not fork
-itself mid-request.)
+Queries on a loaded graph (``bskg query``, :func:`graph.sparql`, ``%%sparql``) run in one child
+process forked from this one the first time it is needed: it shares the loaded store (no copy, no
+reload) and answers over a socket pair with the loop every query worker runs
+(:func:`graph.query.workers.serve_requests`). A query past its time limit kills that child
+(SIGKILL, so its CPU time ends with it) and raises the one time-limit error
+(:func:`graph.query.workers.timeout_error`); the next query forks a new one. Where ``fork`` is not
+available the query runs in this process without a limit. (The endpoint's pool,
+:mod:`graph.query.pool`, starts its workers from a recipe instead: a server must not fork itself
+mid-request.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import socket
 import sys
-from collections.abc import Callable
 from typing import Any
 
-from graph.core.errors import GraphError, QueryError
+from graph.core.errors import QueryError
+from graph.query.workers import (
+    Reply,
+    Request,
+    _outcome,
+    _receive,
+    _send,
+    respond,
+    serve_requests,
+    timeout_error,
+)
 
 __all__ = ["Worker", "can_fork"]
 
@@ -32,85 +45,67 @@ def can_fork() -> bool:
     return sys.platform != "win32" and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _serve(work: Callable[[object], object], conn: object) -> None:
-    """Answer each message with ``work(message)``: the loop of a :class:`Worker`'s child."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    while True:
-        try:
-            message = conn.recv()  # type: ignore[attr-defined]
-        except (EOFError, OSError):
-            os._exit(0)
-        try:
-            outcome: tuple[str, object] = ("ok", work(message))
-        except GraphError as error:
-            outcome = ("graph-error", str(error))
-        except Exception as error:  # reported to the parent as one line
-            outcome = ("error", str(error).splitlines()[0] if str(error) else type(error).__name__)
-        conn.send(outcome)  # type: ignore[attr-defined]
-
-
 class Worker:
-    """A child process forked once, answering calls until one runs past its time limit.
+    """A child forked once to run a store's queries, until one runs past its time limit.
 
-    The child is forked from this process the first time it is needed, so it shares what this
-    process has loaded (the store) without copying or reloading it; each call costs a message
-    over a pipe. A call past its limit kills the child (its CPU use stops with it) and the next
-    call forks a new one. Where ``fork`` is not available, calls run in this process, unlimited.
-
-    >>> worker = Worker(lambda n: n * 2)
-    >>> worker.call(21, 5)
-    42
+    >>> import pyoxigraph as ox
+    >>> worker = Worker(ox.Store())
+    >>> worker.call(Request("ASK {}"), 5).body
+    b'{"head":{},"boolean":true}'
     >>> worker.close()
     """
 
-    def __init__(self, work: Callable[[object], object]) -> None:
-        self.work = work
-        self._process: multiprocessing.process.BaseProcess | None = None
-        self._conn: Any = None
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self._pid: int | None = None
+        self._sock: socket.socket | None = None
 
-    def _start(self) -> Any:
-        if self._process is not None and self._process.is_alive():
-            return self._conn
-        context = multiprocessing.get_context("fork")
-        parent, child = context.Pipe()
-        process = context.Process(target=_serve, args=(self.work, child), daemon=True)
-        process.start()
+    def _start(self) -> socket.socket:
+        if self._pid is not None and self._sock is not None:
+            return self._sock
+        parent, child = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:  # the child: answer until the parent closes its end, then leave at once
+            try:
+                parent.close()
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                serve_requests(self.store, child)
+            finally:
+                os._exit(0)
         child.close()
-        self._process, self._conn = process, parent
+        self._pid, self._sock = pid, parent
         return parent
 
-    def call(self, message: object, seconds: float) -> Any:
-        """Return ``work(message)`` computed by the child, or raise :class:`QueryError` past ``seconds``."""
+    def call(self, request: Request, seconds: float) -> Reply:
+        """Return the reply to ``request``, or raise :class:`QueryError` once ``seconds`` have passed."""
         if not seconds > 0:
             raise QueryError(f"the time limit must be a positive number of seconds, not {seconds!r}")
         if not can_fork():
-            return self.work(message)
-        conn = self._start()
+            return _outcome(*respond(self.store, request))
+        sock = self._start()
         try:
-            conn.send(message)
-            outcome = conn.recv() if conn.poll(seconds) else None
+            sock.settimeout(None)
+            _send(sock, request)
+            sock.settimeout(seconds)
+            status, payload = _receive(sock)
+        except TimeoutError:
+            self.close()
+            raise timeout_error(seconds) from None
         except (EOFError, OSError):
             self.close()
             raise QueryError("the query worker stopped; run the query again") from None
         except BaseException:  # Ctrl-C in the caller: stop the work too
             self.close()
             raise
-        if outcome is None:
-            self.close()
-            raise QueryError(
-                f"the query ran for more than {seconds:g} s and was stopped "
-                "(set a longer time limit with --timeout or timeout=, or add a LIMIT)"
-            )
-        status, value = outcome
-        if status != "ok":
-            raise QueryError(str(value))
-        return value
+        return _outcome(status, payload)
 
     def close(self) -> None:
         """Stop the child (killed: it may be in the middle of a runaway query)."""
-        if self._process is not None:
-            self._process.kill()
-            self._process.join()
-        if self._conn is not None:
-            self._conn.close()
-        self._process, self._conn = None, None
+        if self._pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self._pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(self._pid, 0)
+        if self._sock is not None:
+            self._sock.close()
+        self._pid, self._sock = None, None

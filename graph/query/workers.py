@@ -1,13 +1,16 @@
 """Killable query workers: pyoxigraph in child processes, stopped with SIGKILL at the time limit.
 
-pyoxigraph evaluates in Rust and cannot be interrupted from Python, so queries run in worker
-processes that open the store from a picklable :class:`Recipe` (the graph's Turtle files
-bulk-loaded into memory, or an Oxigraph folder opened read-only). A query past its time limit
-kills its worker, so its CPU use stops at once: :class:`graph.query.pool.WorkerPool` (asyncio,
-for the endpoint) then starts a replacement; :func:`run_with_time_limit` (one shot, for
-``bskg query --timeout``) returns the error. Workers write results with the one writer,
-:func:`graph.query.results.write_results` (Oxigraph's serializers), stopping as soon as a result
-passes its size limit.
+The one way a query is stopped at its time limit. pyoxigraph evaluates in Rust and cannot be
+interrupted from Python, so every query on the project's engine runs in a worker process that
+answers :class:`Request` messages with :class:`Reply` (:func:`serve_requests`); a caller that gets
+no reply within the limit kills the worker (SIGKILL, so its CPU use stops at once) and raises
+:func:`timeout_error`. Two callers start workers two ways: the endpoint's
+:class:`graph.query.pool.WorkerPool` spawns them from a picklable :class:`Recipe` (the graph's
+Turtle files or an Oxigraph folder; a server must not fork itself mid-request) and replaces a
+killed one; a loaded graph's queries (``bskg query``, :func:`graph.sparql`, ``%%sparql``) go to
+one :class:`graph.query.worker.Worker` forked from the process that holds the store. Workers write
+results with the one writer, :func:`graph.query.results.write_results` (Oxigraph's serializers),
+stopping as soon as a result passes its size limit.
 
 Messages are length-prefixed pickles over a socket pair; only the parent and its own children
 ever write to it.
@@ -31,7 +34,7 @@ from rdflib.term import Node
 
 from graph.core.errors import GraphError, QueryError
 from graph.query.results import write_results
-from graph.query.values import ox_term
+from graph.query.values import ox_term, with_values
 from graph.store.spec import StoreSpec
 
 __all__ = [
@@ -39,7 +42,9 @@ __all__ = [
     "Reply",
     "Request",
     "ResultTooLarge",
-    "run_with_time_limit",
+    "respond",
+    "serve_requests",
+    "timeout_error",
 ]
 
 _HEADER = struct.Struct("!I")
@@ -93,7 +98,7 @@ class Request:
     """One query for a worker: text, bound values, result format, dataset and size limit."""
 
     text: str
-    result_format: str = "json"
+    result_format: str | None = "json"  # None: JSON results, or N-Triples for a graph
     substitutions: Mapping[str, Node] = field(default_factory=dict)  # from graph.query.run.bind
     default_graph: Sequence[str] | None = None
     named_graphs: Sequence[str] | None = None
@@ -133,15 +138,22 @@ class _Bounded:
 
 def _answer(ox: Any, store: Any, prefixes: dict[str, str], request: Request) -> tuple[str, Any]:
     options: dict[str, Any] = {"prefixes": prefixes, "base_iri": request.base_iri}
-    if request.substitutions:
-        options["substitutions"] = {ox.Variable(k): ox_term(v) for k, v in request.substitutions.items()}
     if request.default_graph is not None:
         options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graph]
     if request.named_graphs is not None:
         options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
-    result = store.query(request.text, **options)
+    substitutions = {ox.Variable(k): ox_term(v) for k, v in request.substitutions.items()}
+    try:
+        result = store.query(request.text, substitutions=substitutions, **options)
+    except RuntimeError as error:  # Oxigraph substitutes selected variables only: VALUES for the rest
+        if "SELECT projection" not in str(error):
+            raise
+        result = store.query(with_values(request.text, dict(request.substitutions)), **options)
+    result_format = request.result_format
+    if result_format is None:  # the store's own shape: results JSON, or N-Triples for a graph
+        result_format = "ntriples" if isinstance(result, ox.QueryTriples) else "json"
     sink = _Bounded(request.max_bytes)
-    media_type = write_results(result, request.result_format, sink)
+    media_type = write_results(result, result_format, sink)
     return "ok", Reply(media_type, b"".join(sink.parts))
 
 
@@ -181,9 +193,6 @@ def _worker_main(recipe: Recipe, sock: socket.socket) -> None:
     _die_with_parent()
     import pyoxigraph as ox
 
-    from graph.core.vocab import PREFIXES
-
-    prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
     try:
         store = recipe.open()
         graphs = sorted(str(g.value) for g in store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -194,19 +203,39 @@ def _worker_main(recipe: Recipe, sock: socket.socket) -> None:
         _send(sock, ("error", f"cannot open the store: {str(error).splitlines()[0]}"))
         return
     _send(sock, ("ready", graphs))
+    serve_requests(store, sock)
+
+
+def respond(store: Any, request: Request) -> tuple[str, Any]:
+    """Answer one request on a pyoxigraph store: ``("ok", Reply)``, or a status and a one-line error."""
+    import pyoxigraph as ox
+
+    from graph.core.vocab import PREFIXES
+
+    prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
+    try:
+        return _answer(ox, store, prefixes, request)
+    except ResultTooLarge as error:
+        return "too-large", str(error)
+    except SyntaxError as error:
+        return "error", f"invalid SPARQL: {str(error).splitlines()[0]}"
+    except Exception as error:  # every failure goes back to the parent as one line
+        text = str(error).strip()
+        return "error", text.splitlines()[0] if text else type(error).__name__
+
+
+def serve_requests(store: Any, sock: socket.socket) -> None:
+    """Answer :class:`Request` messages on ``sock`` (:func:`respond`) until EOF.
+
+    The loop of every query worker: the endpoint's (spawned from a :class:`Recipe`) and a loaded
+    graph's (:class:`graph.query.worker.Worker`, forked).
+    """
     while True:
         try:
             request = _receive(sock)
         except (EOFError, OSError):
             return
-        try:
-            status, payload = _answer(ox, store, prefixes, request)
-        except ResultTooLarge as error:
-            status, payload = "too-large", str(error)
-        except Exception as error:  # every failure goes back to the parent as one line
-            text = str(error).strip()
-            status, payload = "error", text.splitlines()[0] if text else type(error).__name__
-        _send(sock, (status, payload))
+        _send(sock, respond(store, request))
 
 
 def _spawn(recipe: Recipe) -> tuple[subprocess.Popen[bytes], socket.socket]:
@@ -237,10 +266,11 @@ def _outcome(status: str, payload: Any) -> Reply:
     raise QueryError(str(payload))
 
 
-def _timeout_error(limit: float) -> QueryError:
+def timeout_error(limit: float) -> QueryError:
+    """Return the one error of a query stopped at its time limit, wherever it ran."""
     return QueryError(
         f"the query ran for more than {limit:g} s and was stopped "
-        "(set a longer time limit with --timeout, or add a LIMIT)"
+        "(set a longer time limit with --timeout or timeout=, or add a LIMIT)"
     )
 
 
@@ -266,54 +296,3 @@ def _handshake(process: subprocess.Popen[bytes], sock: socket.socket, wait: floa
         _kill(process, sock)
         raise GraphError(str(payload))
     return list(payload)
-
-
-def run_with_time_limit(
-    recipe: Recipe,
-    text: str,
-    substitutions: Mapping[str, Node] | None = None,
-    result_format: str = "json",
-    timeout: float = 30.0,
-    max_bytes: int = 1 << 40,
-) -> Reply:
-    """Run one query in a fresh worker; past ``timeout`` seconds kill it and raise :class:`QueryError`.
-
-    Parameters
-    ----------
-    recipe
-        The store to open (:meth:`Recipe.from_spec`).
-    text
-        SPARQL query text; the project's prefixes are predeclared.
-    substitutions
-        Values bound before evaluation (rdflib terms, e.g. from :func:`graph.query.run.bind`).
-    result_format
-        A key of :data:`graph.query.results.FORMATS` that fits the query's form.
-    timeout
-        Seconds the query may run (opening the store is not counted).
-    max_bytes
-        Largest serialized result; bigger raises :class:`ResultTooLarge`.
-
-    Returns
-    -------
-    Reply
-        The media type and bytes of the serialized result.
-    """
-    if not timeout > 0:
-        raise QueryError(f"the time limit must be a positive number of seconds, not {timeout!r}")
-    process, sock = _spawn(recipe)
-    try:
-        _handshake(process, sock, 300.0)
-        request = Request(text, result_format, dict(substitutions or {}), max_bytes=max_bytes)
-        sock.settimeout(None)
-        _send(sock, request)
-        sock.settimeout(timeout)
-        try:
-            status, payload = _receive(sock)
-        except TimeoutError:
-            raise _timeout_error(timeout) from None
-        except (EOFError, OSError):
-            raise QueryError("the query worker stopped unexpectedly") from None
-        return _outcome(status, payload)
-    finally:
-        _kill(process, sock)
-        _reap(process)
