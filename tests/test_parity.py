@@ -46,7 +46,7 @@ VALUES: dict[str, dict[str, str]] = {
     "mimics": {"condition": "back spasm"},
     "negative_claims": {"subject": "bed rest"},
     "preventions": {"condition": "back spasm"},
-    "radiating_symptoms": {"symptom": "sciatica"},
+    "radiating_symptoms": {"symptom": "backache"},
     "red_flags": {"condition": "back spasm"},
     "relations": {"subject": "ibuprofin", "object": "back spasm"},
     "risk_groups": {"condition": "back spasm"},

@@ -278,3 +278,21 @@ def test_cited_by_counts_what_support_counts(kg: KnowledgeGraph, question: str, 
         assert len(answer.sources) == answer.support, answer.label
     hydrated = next(a for a in traverse.preventions_for(kg, "dehydration") if a.label == "staying hydrated")
     assert hydrated.sources == ("000",)  # 000:35 and 000:67; 002 and 003 state only dehydration's link
+
+
+def test_the_red_flags_query_cites_the_lines_of_each_level(
+    kg: KnowledgeGraph, texts: dict[str, list[str]]
+) -> None:
+    """Each row (sign, level) of the red_flags named query cites lines that word that level."""
+    from graph import sparql
+
+    rows = sparql(kg, "red_flags", condition="back spasm").to_dict("records")
+    assert rows
+    for row in rows:
+        flag, level = str(row["flag"]).removeprefix("bs:"), str(row["urgency"]).removeprefix("bso:")
+        for cited in str(row["evidence"]).split(", "):
+            source, line = cited.split(":")
+            node = BS[f"ev-{source}-{int(line):03d}-{flag}-urgency-{level}"]
+            stated, context = _lines(kg, node, texts)
+            words = URGENCY_WORDS[level]
+            assert any(mentions(t, w) for t in [stated, *context] for w in words), (flag, level, cited)
