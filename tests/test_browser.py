@@ -22,6 +22,8 @@ from graph import load
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import CLASS_NAMES
 from graph.present.draw import display_graph, render_html, show_html
+from graph.present.tooltips import humane
+from graph.questions.sources import urgency_levels
 
 from .conftest import DATA, REPO, SCREENSHOTS
 
@@ -230,8 +232,9 @@ def test_pointing_and_clicking_a_node_show_its_tooltip(tab: Tab, mini_file: Path
     assert "evidence (source: line): 000: line 4" in text
     tab.point_at("ibuprofen", click=True)
     assert tab.details() == tab.js(
-        "id => bskg.network.body.data.nodes.get(id).title", tab.node_id("ibuprofen")
+        "id => bskg.network.body.data.nodes.get(id).details", tab.node_id("ibuprofen")
     )
+    assert "→ member of → NSAID (1 source)" in tab.details()
     assert not tab.page.is_disabled("#focus-button")
 
 
@@ -283,3 +286,55 @@ def test_notebook_view_renders_in_its_iframe(tab: Tab, mini: KnowledgeGraph, tmp
     frame.wait_for_function("window.bskg && window.bskg.ready", timeout=15_000)
     drawn = frame.evaluate("bskg.counts()")
     assert (drawn["nodes"], drawn["edges"]) == expected(mini, focus="rest")
+
+
+def test_urgency_connections_and_typo_search_on_the_bundled_page(
+    tab: Tab, kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    """Each red flag's urgency is on screen, the details list what a node connects to, typos find."""
+    page = tmp_path / "graph.html"
+    render_html(kg, page)
+    tab.open(page)
+    levels = tab.js(
+        "Array.from(document.querySelectorAll('#urgency li'))"
+        ".map(li => [li.querySelector('button').textContent, Number(li.querySelector('.count').textContent)])"
+    )
+    rated = Counter(u["label"] for _, data in kg.nx.nodes(data=True) for u in data.get("urgency", ()))
+    assert levels == [[level.label, rated[level.label]] for level in urgency_levels(kg) if rated[level.label]]
+    # a sign two sources rate differently: both levels, most urgent first, each with its sources
+    flag, data = next((n, d) for n, d in kg.nx.nodes(data=True) if len(d.get("urgency", ())) > 1)
+    tab.point_at(data["label"], click=True)
+    details = tab.details()
+    shown = [line.split(": rated so by")[0].strip() for line in details.splitlines() if "rated so by" in line]
+    assert shown == [u["label"] for u in data["urgency"]]
+    # every relation in and out, with the other end and its support
+    for subject, obj, key, edge in [
+        *kg.nx.out_edges(flag, keys=True, data=True),
+        *kg.nx.in_edges(flag, keys=True, data=True),
+    ]:
+        other = kg.label(obj if subject == flag else subject)
+        count = edge["support"]
+        assert (
+            f" {humane(key)} " in details
+            and f"{other} ({count} source{'' if count == 1 else 's'})" in details
+        )
+    assert "sources:\n  0" in details
+    # typo tolerance: "emergency" finds the signs rated at an emergency level, and so does a typo
+    emergency = {
+        d["label"]
+        for _, d in kg.nx.nodes(data=True)
+        if any("emergency" in u["label"] for u in d.get("urgency", ()))
+    }
+    assert emergency and set(tab.js("t => bskg.search(t)", "emergency")) == emergency
+    assert set(tab.js("t => bskg.search(t)", "emergncy")) == emergency
+    assert tab.page.text_content("#search-status").startswith(f"{len(emergency)} close matches")
+    assert "ibuprofen" in tab.js("t => bskg.search(t)", "ibuprofn")
+    assert tab.js("t => bskg.search(t)", "zzzzzzz") == []
+    # a disputed claim is drawn dashed and its details name the disagreement
+    member = tab.js(
+        "() => bskg.network.body.data.edges.get()"
+        ".filter(e => e.predicate === 'memberOf' && e.details.startsWith('acetaminophen'))"
+    )
+    nsaid = next(e for e in member if "NSAID" in e["details"].splitlines()[0])
+    assert nsaid["dashes"] and "disputed: acetaminophen_nsaid = " in nsaid["details"]
+    tab.shot("graph-urgency.png")

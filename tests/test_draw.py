@@ -42,7 +42,7 @@ def payload(page: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 
 def by_label(nodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    return {node["label"]: node for node in nodes}
+    return {node["text"]: node for node in nodes}
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +105,7 @@ def test_payload_matches_the_graph(mini: KnowledgeGraph, mini_page: str) -> None
     assert "000: line 4" in ibuprofen["title"]
     assert labels["loss of bladder control"]["shape"] == "star"
     assert labels["back spasm"]["size"] > labels["stress"]["size"]  # size by connections
-    ids = {node["id"]: node["label"] for node in nodes}
+    ids = {node["id"]: node["text"] for node in nodes}
     named = {(ids[e["from"]], e["predicate"], ids[e["to"]]): e for e in edges}
     causes = named[("dehydration", "causes", "back spasm")]
     assert causes["support"] == 2 and causes["width"] > named[("stress", "causes", "back spasm")]["width"]
@@ -140,7 +140,7 @@ def test_hostile_labels_stay_text(xss: KnowledgeGraph) -> None:
         assert text not in page
     assert "<" not in scripts[1].split("var NODES = ", 1)[1].split("var OPTIONS", 1)[0]
     nodes, edges = payload(page)
-    assert {node["label"] for node in nodes} >= {HOSTILE[0], HOSTILE[2], HOSTILE[3]}
+    assert {node["text"] for node in nodes} >= {HOSTILE[0], HOSTILE[2], HOSTILE[3]}
     assert HOSTILE[1] in by_label(nodes)[HOSTILE[0]]["title"]
     assert "{{ 7*7 }}" in by_label(nodes)[HOSTILE[3]]["title"]  # not run as a template either
 
@@ -250,13 +250,13 @@ def test_bundled_graph_page(kg: KnowledgeGraph) -> None:
     000 lines 34-35 and 66-67 say to drink enough water against dehydration."""
     nodes, edges = payload(render_html(kg))
     assert (len(nodes), len(edges)) == (kg.nx.number_of_nodes(), kg.nx.number_of_edges())
-    ids = {node["id"]: node["label"] for node in nodes}
+    ids = {node["id"]: node["text"] for node in nodes}
     named = {(ids[e["from"]], e["predicate"], ids[e["to"]]): e for e in edges}
     hydrated = named[("staying hydrated", "targets", "dehydration")]
     assert "000: lines 35, 67" in hydrated["title"]
     assert "Tylenol" in by_label(nodes)["acetaminophen"]["title"]
     focused, _ = payload(render_html(kg, focus="Tylenol"))
-    assert {"acetaminophen", "back spasm"} <= {node["label"] for node in focused}
+    assert {"acetaminophen", "back spasm"} <= {node["text"] for node in focused}
 
 
 def test_same_bytes_across_processes(tmp_path: Path) -> None:
@@ -282,7 +282,7 @@ def test_one_layout_per_support_level(kg: KnowledgeGraph) -> None:
     nodes, _ = payload(page)
     layouts = json.loads(re.search(r"^  var LAYOUTS = (.*);$", page, flags=re.MULTILINE).group(1))  # type: ignore[union-attr]
     levels = json.loads(re.search(r"^  var LEVELS = (.*);$", page, flags=re.MULTILINE).group(1))  # type: ignore[union-attr]
-    ids = {node["label"]: node["id"] for node in nodes}
+    ids = {node["text"]: node["id"] for node in nodes}
     assert len(levels) == max(int(d["support"]) for _, _, d in kg.nx.edges(data=True))
     for level, index in enumerate(levels, start=1):
         kept = {ids[kg.label(n)] for n in display_graph(kg, min_support=level)}
@@ -319,3 +319,20 @@ def test_placement_spreads_a_hub_and_keeps_shown_labels_apart() -> None:
     assert not any(
         a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3] for a, b in combinations(boxes, 2)
     )
+
+
+def test_red_flags_are_labelled_and_searchable_by_urgency(kg: KnowledgeGraph) -> None:
+    """The first view names the warning signs, and the page can find them by their urgency."""
+    page = render_html(kg)
+    nodes, _ = payload(page)
+    found = re.search(r"var LAYOUTS = (\[.*?\]);\n", page)
+    assert found
+    layout = json.loads(found.group(1))[0]
+    flags = [node for node in nodes if node["primary"] == "RedFlag"]
+    labelled = [node["text"] for node in flags if layout[node["id"]][2]]
+    assert flags and len(labelled) >= 0.8 * len(flags), labelled
+    for node in flags:
+        urgency = kg.nx.nodes[kg.index.resolve(node["text"])].get("urgency", [])
+        assert node["urgency"] == [level["label"].lower() for level in urgency]
+        assert node["details"].index("urgency, most urgent first:") < node["details"].index("connects to")
+    assert all(len(line) <= 20 or " " not in line for node in nodes for line in node["label"].split("\n"))

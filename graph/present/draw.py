@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,8 +30,9 @@ from graph.core.model import KnowledgeGraph
 from graph.core.vocab import CLASS_NAMES, local_name
 from graph.present.layout import LABEL_PX, MINOR_PX, by_support
 from graph.present.quotes import Quotes
-from graph.present.tooltips import edge_title, humane, node_title
+from graph.present.tooltips import edge_details, edge_title, humane, node_details, node_title
 from graph.present.vis import OPTIONS, shape_svg, vis_css, vis_js, with_script_hashes
+from graph.questions.sources import urgency_levels
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -67,6 +69,7 @@ _OTHER = ("#9e9e9e", "dot")
 _NEGATIVE_COLOUR = "#c0392b"
 _CONTESTED_COLOUR = "#e67e22"
 _EDGE_COLOUR = "#8a8f98"
+_WRAP = 20  # a label longer than this is drawn on several lines, so long names fit between nodes
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: The order of the classes around the hub of the full page (related classes side by side).
 SECTORS = (
@@ -249,6 +252,19 @@ def _class_names(types: Iterable[str] | None) -> set[str] | None:
     return chosen or None
 
 
+def _urgency_legend(kg: KnowledgeGraph, view: nx.MultiDiGraph[URIRef]) -> list[dict[str, Any]]:
+    """Return the urgency levels, most urgent first, each with how many drawn signs a source rates so."""
+    counts: dict[str, int] = defaultdict(int)
+    for node in view:
+        for level in view.nodes[node].get("urgency", ()):
+            counts[str(level.get("level"))] += 1
+    return [
+        {"label": level.label, "count": counts[level.name]}
+        for level in urgency_levels(kg)
+        if counts[level.name]
+    ]
+
+
 def _primary(types: Sequence[str]) -> str:
     for name in CLASS_STYLES:
         if name in types:
@@ -278,11 +294,14 @@ def _page(
         degree = int(kg.nx.degree(node))
         label = str(data.get("label") or kg.label(node))
         names = [label, *map(str, data.get("synonyms", ()))]
+        urgent = [str(u.get("label", "")) for u in data.get("urgency", ())]  # "emergency" finds them
+        drawn = "\n".join(textwrap.wrap(label, _WRAP, break_long_words=False)) or label
         sizes[node] = round(min(7 + 3 * math.sqrt(degree), 30), 1)
         nodes.append(
             {
                 "id": ids[node],
-                "label": label,
+                "label": drawn,
+                "text": label,
                 "title": node_title(kg, node, data, degree),
                 "shape": shape,
                 "color": {"background": colour, "border": "#2b2b2b", "highlight": {"background": colour}},
@@ -290,12 +309,13 @@ def _page(
                 "classes": list(types) or ["Entity"],
                 "primary": primary[node],
                 "names": [name.lower() for name in names],
+                "urgency": [name.lower() for name in urgent],
+                "details": node_details(kg, node, data),
                 "iri": "bs:" + local_name(node),
             }
         )
-    layouts, levels = by_support(
-        view, ids, {n: str(m["label"]) for n, m in zip(order, nodes, strict=True)}, sizes, primary, SECTORS
-    )
+    drawn_labels = {n: str(m["label"]) for n, m in zip(order, nodes, strict=True)}  # in lines
+    layouts, levels = by_support(view, ids, drawn_labels, sizes, primary, SECTORS, first=("RedFlag",))
     for record in nodes:  # drawn first as at the lowest support level
         x, y, legible = layouts[0][str(record["id"])]
         record.update(x=x, y=y, font={"size": LABEL_PX if legible else MINOR_PX})
@@ -317,6 +337,7 @@ def _page(
                 "to": ids[obj],
                 "label": humane(str(data.get("predicate", key))),
                 "title": edge_title(kg, subject, obj, data, quotes),
+                "details": edge_details(kg, subject, obj, data, quotes),
                 "width": round(1 + 1.5 * (support - 1), 1),
                 "dashes": negative or contested,
                 "color": {"color": colour, "highlight": "#222222", "hover": "#222222"},
@@ -354,6 +375,7 @@ def _page(
         layouts=layouts,
         levels=levels,
         label_px=LABEL_PX,
+        urgency=_urgency_legend(kg, view),
         vis_js=vis_js(),
         vis_css=vis_css(),
         shape_svg=shape_svg,

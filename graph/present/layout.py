@@ -15,14 +15,23 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["CANVAS", "LABEL_PX", "MINOR_PX", "Placement", "by_support", "label_width", "place"]
+__all__ = [
+    "CANVAS",
+    "LABEL_PX",
+    "MINOR_PX",
+    "Placement",
+    "by_support",
+    "label_height",
+    "label_width",
+    "place",
+]
 
 N = TypeVar("N", bound=Hashable)
 
@@ -37,6 +46,7 @@ HUB_SHARE = 0.4
 _SEED = 7
 _GAP = 3.0  # pixels kept free around a shown label
 _GOLDEN = (math.sqrt(5) - 1) / 2
+_INNER = 0.38  # the hub's neighbours start this far out (share of the half canvas): no knot at the hub
 _ROOM = 0.45  # at most this share of the canvas goes to the boxes of labels to be shown
 
 # Advance widths of Arial/Helvetica (per 1000 em): the font vis-network draws labels in.
@@ -62,12 +72,19 @@ class Placement(Generic[N]):
 
 
 def label_width(text: str, size: float) -> float:
-    """Return the width in pixels of ``text`` drawn in Arial at ``size`` pixels (a slight overestimate).
+    r"""Return the width in pixels of ``text`` drawn in Arial at ``size`` pixels (a slight overestimate).
 
-    >>> round(label_width("back spasm", 14))
-    78
+    A label of several lines is as wide as its widest line.
+
+    >>> round(label_width("back spasm", 14)), round(label_width("back\nspasm", 14))
+    (78, 43)
     """
-    return 1.04 * size * sum(_WIDTHS.get(ch, 640) for ch in text) / 1000
+    return max(1.04 * size * sum(_WIDTHS.get(ch, 640) for ch in line) / 1000 for line in text.split("\n"))
+
+
+def label_height(text: str, size: float) -> float:
+    """Return the height in pixels of a label of one or more lines drawn at ``size`` pixels."""
+    return 1.25 * size * (text.count("\n") + 1)
 
 
 def place(
@@ -77,6 +94,7 @@ def place(
     sizes: Mapping[N, float],
     groups: Mapping[N, str],
     sectors: Sequence[str],
+    first: Collection[str] = (),
 ) -> Placement[N]:
     """Lay ``graph`` out for the reference canvas and choose the labels shown at first sight.
 
@@ -88,6 +106,9 @@ def place(
         Each node's label and its radius in pixels.
     groups, sectors
         Each node's class, and the order of the classes around the hub (others follow, by name).
+    first
+        Classes whose labels are shown before any other's (the red flags: a reader must see them),
+        and whose sectors get twice the room (their labels are long).
 
     Returns
     -------
@@ -99,10 +120,13 @@ def place(
         return Placement({}, frozenset())
     hub = max(nodes, key=lambda n: (graph.degree(n), -nodes.index(n)))
     if len(nodes) > 2 and graph.degree(hub) >= max(3.0, HUB_SHARE * (len(nodes) - 1)):
-        unit = _radial(graph, hub, nodes, groups, sectors)
+        unit = _radial(graph, hub, nodes, groups, sectors, set(first))
     else:
         unit = _force(graph, nodes)
-    order = sorted(nodes, key=lambda n: (-graph.degree(n), labels[n].casefold(), str(n)))
+    order = sorted(
+        nodes,
+        key=lambda n: (n != hub, groups[n] not in first, -graph.degree(n), labels[n].casefold(), str(n)),
+    )
     positions = _separate(_fit(unit, labels, sizes), order, labels, sizes, fixed=hub)
     return Placement(positions, frozenset(_legible(order, positions, labels, sizes)))
 
@@ -114,6 +138,7 @@ def by_support(
     sizes: Mapping[N, float],
     groups: Mapping[N, str],
     sectors: Sequence[str],
+    first: Collection[str] = (),
 ) -> tuple[list[dict[str, tuple[int, int, int]]], list[int]]:
     """Lay the page out once for each minimum support the slider offers (1 to the largest support).
 
@@ -135,7 +160,7 @@ def by_support(
             simple: nx.Graph[N] = nx.Graph()
             simple.add_nodes_from(sorted(kept, key=str))
             simple.add_edges_from(sorted(links, key=str))
-            placed = place(simple, labels=labels, sizes=sizes, groups=groups, sectors=sectors)
+            placed = place(simple, labels=labels, sizes=sizes, groups=groups, sectors=sectors, first=first)
             seen[key] = len(layouts)
             layouts.append(
                 {ids[n]: (x, y, int(n in placed.labelled)) for n, (x, y) in sorted(placed.positions.items())}
@@ -145,7 +170,12 @@ def by_support(
 
 
 def _radial(
-    graph: nx.Graph[N], hub: N, nodes: list[N], groups: Mapping[N, str], sectors: Sequence[str]
+    graph: nx.Graph[N],
+    hub: N,
+    nodes: list[N],
+    groups: Mapping[N, str],
+    sectors: Sequence[str],
+    wide: Collection[str] = (),
 ) -> dict[N, tuple[float, float]]:
     """Positions on the unit disc: the hub at 0, each hop farther out, classes in sectors."""
     import networkx as nx
@@ -163,16 +193,24 @@ def _radial(
     radius: dict[N, float] = {hub: 0.0}
     # Sectors: one per class, as wide as the class is large, with a gap of one node between them.
     # Within its sector, a node's distance from the hub follows a low-discrepancy sequence whose
-    # square root spreads the nodes evenly over the sector's area, not along one circle.
+    # square root spreads the nodes evenly over the sector's area, not along one circle. The
+    # classes in ``wide`` (long labels that must be read) get a block of columns at the left edge
+    # instead, and the sectors share the rest of the circle.
+    block = [n for n in first if groups[n] in wide]
+    first = [n for n in first if groups[n] not in wide]
+    span = 2 * math.pi - 0.3 * math.pi * math.ceil(len(block) / 8)  # each column of the block: 54°
+    start = -math.pi / 2 if not block else -span / 2
     classes = [groups[n] for n in first]
     slots = len(first) + len(set(classes))
-    slot, within = 0.0, 0
+    slot, within = 0, 0
     for i, node in enumerate(first):
         if i and classes[i] != classes[i - 1]:
             slot, within = slot + 1, 0
-        angle[node] = -math.pi / 2 + 2 * math.pi * (slot + 0.5) / slots
-        radius[node] = 0.3 + (top - 0.3) * math.sqrt((0.5 + within * _GOLDEN) % 1.0)
+        angle[node] = start + span * (slot + 0.5) / slots
+        radius[node] = _INNER + (top - _INNER) * math.sqrt((0.5 + within * _GOLDEN) % 1.0)
         slot, within = slot + 1, within + 1
+    for node, (x, y) in _columns(block).items():
+        angle[node], radius[node] = math.atan2(y, x), math.hypot(x, y)
     for number, hop in enumerate(outer_rings):
         ring = rings[hop]
         wanted = {n: _mean_angle([angle[m] for m in graph[n] if m in angle]) for n in ring}
@@ -182,6 +220,20 @@ def _radial(
         for i, node in enumerate(ring):
             angle[node], radius[node] = spread[i], band + (0.1 if i % 2 else 0.0)
     return {n: (radius[n] * math.cos(angle[n]), radius[n] * math.sin(angle[n])) for n in nodes}
+
+
+def _columns(block: Sequence[N]) -> dict[N, tuple[float, float]]:
+    """Unit-disc positions of nodes in staggered columns at the left edge, at most 8 to a column."""
+    if not block:
+        return {}
+    columns = math.ceil(len(block) / 8)
+    rows = math.ceil(len(block) / columns)
+    found = {}
+    for i, node in enumerate(block):
+        column, row = divmod(i, rows)
+        y = -0.9 + 1.8 * (row + 0.5 + (0.5 if column % 2 else 0.0)) / (rows + 0.5)
+        found[node] = (-1.0 + 0.36 * column, y)
+    return found
 
 
 def _mean_angle(angles: list[float]) -> float | None:
@@ -251,7 +303,10 @@ def _separate(
     room, rank = _ROOM * width * height, {n: i for i, n in enumerate(order)}
     for n in sorted(nodes, key=rank.__getitem__):
         i, size = nodes.index(n), sizes[n]
-        text_w, text_h = label_width(labels[n], LABEL_PX) + 2 * _GAP, 1.25 * LABEL_PX + 2 + _GAP
+        text_w, text_h = (
+            label_width(labels[n], LABEL_PX) + 2 * _GAP,
+            label_height(labels[n], LABEL_PX) + 2 + _GAP,
+        )
         if room > 0:
             room -= max(text_w, 2 * size) * (2 * size + text_h)
             half[i], drop[i] = (max(text_w / 2, size + _GAP), size + text_h / 2), text_h / 2
@@ -276,6 +331,12 @@ def _separate(
         for a in (0, 1):
             push[:, a] = np.sum(np.where(axis == a, amount * side, 0.0), axis=1)
         push /= np.maximum(hit.sum(axis=1), 1)[:, None]
+        # A node on the fixed one (the hub) moves straight away from it, whatever else it meets:
+        # the hub's neighbours stay around it, never on it.
+        for hub in np.flatnonzero(still):
+            for other in np.flatnonzero(hit[:, hub]):
+                away = gap[other, hub] / max(float(np.hypot(*gap[other, hub])), 1.0)
+                push[other] = away * (float(overlap[other, hub].min()) + 1.0)
         push[still] = 0.0
         xy = np.clip(xy + push, low, high)
     return {n: (round(float(x)), round(float(y))) for n, (x, y) in zip(nodes, xy, strict=True)}
@@ -295,7 +356,12 @@ def _legible(
         x, y = positions[node]
         half = label_width(labels[node], LABEL_PX) / 2
         top = y + sizes[node] + 2
-        box = (x - half - _GAP, top - _GAP, x + half + _GAP, top + 1.25 * LABEL_PX + _GAP)
+        box = (
+            x - half - _GAP,
+            top - _GAP,
+            x + half + _GAP,
+            top + label_height(labels[node], LABEL_PX) + _GAP,
+        )
         clear = all(not _meets(box, b) for b in boxes)
         if clear and all(not _meets(box, marks[m]) for m in marks if m != node):
             kept.append(node)

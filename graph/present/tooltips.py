@@ -10,8 +10,9 @@ from rdflib import URIRef
 
 from graph.core.model import KnowledgeGraph
 from graph.present.quotes import Quotes
+from graph.questions.sources import disputes_of, legend
 
-__all__ = ["edge_title", "humane", "node_title"]
+__all__ = ["edge_details", "edge_title", "humane", "node_details", "node_title"]
 
 #: How many stating lines a relation's tooltip quotes at most.
 _QUOTED = 6
@@ -99,4 +100,68 @@ def edge_title(
         for source, line in pairs[:_QUOTED]:
             mark = " (hedged)" if (source, line) in hedged else ""
             rows.append(f"{source}:{line}{mark}: {quotes.text(source, line) or '(line not found)'}")
+    return "\n".join(rows)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _disputed(kg: KnowledgeGraph, subject: URIRef, predicate: str, obj: URIRef) -> str:
+    found = disputes_of(kg, subject, predicate, obj)
+    return f" [disputed: {', '.join(d.id for d in found)}]" if found else ""
+
+
+def node_details(kg: KnowledgeGraph, node: URIRef, data: dict[str, Any]) -> str:
+    """Return what the details panel shows for a node: what it is, its urgency, what it connects to.
+
+    Urgency levels come first, most urgent first, each with the sources that give it; then one
+    line per relation (``→ predicate → other end (N sources)``, ``←`` for one pointing at the node),
+    marked when a disagreement disputes it; then the sources cited, by title and address.
+    """
+    full = kg.nx
+    rows = [str(data.get("label") or kg.label(node)), f"class: {', '.join(data.get('types', ())) or 'none'}"]
+    if data.get("synonyms"):
+        rows.append(f"also called: {', '.join(data['synonyms'])}")
+    cited: set[str] = set()
+    levels = list(data.get("urgency", ()))
+    if levels:
+        rows.append("urgency, most urgent first:")
+    for item in levels:
+        pairs = _evidence_pairs(item.get("evidence", ()))
+        cited |= {source for source, _ in pairs}
+        rows.append(f"  {item.get('label') or item.get('level')}: rated so by {_cites(pairs)}")
+    for name, values in sorted(dict(data.get("guidance", {})).items()):
+        for value in values:
+            pairs = _evidence_pairs(value.get("evidence", ()))
+            cited |= {source for source, _ in pairs}
+            rows.append(f"{humane(name)}: {value.get('value')} ({_cites(pairs)})")
+    links = [(True, o, key, edge) for _, o, key, edge in full.out_edges(node, keys=True, data=True)]
+    links += [(False, s, key, edge) for s, _, key, edge in full.in_edges(node, keys=True, data=True)]
+    links.sort(key=lambda link: (not link[0], link[2], kg.label(link[1]).casefold()))
+    rows.append(f"connects to ({_plural(len(links), 'relation')}; support = sources stating it):")
+    for outward, other, key, edge in links:
+        support = int(edge.get("support", 0))
+        cited |= {source for source, _ in _evidence_pairs(edge.get("evidence", ()))}
+        arrow = f"→ {humane(key)} →" if outward else f"← {humane(key)} ←"
+        subject, obj = (node, other) if outward else (other, node)
+        mark = _disputed(kg, subject, key, obj)
+        rows.append(f"  {arrow} {kg.label(other)} ({_plural(support, 'source')}){mark}")
+    if cited:
+        rows.append("sources:")
+        rows += [f"  {line}" for line in legend(kg, cited)]
+    return "\n".join(rows)
+
+
+def edge_details(
+    kg: KnowledgeGraph, subject: URIRef, obj: URIRef, data: dict[str, Any], quotes: Quotes | None = None
+) -> str:
+    """Return what the details panel shows for a relation: its tooltip, its disputes and its sources."""
+    rows = [edge_title(kg, subject, obj, data, quotes)]
+    for dispute in disputes_of(kg, subject, str(data.get("predicate", "")), obj):
+        rows.append(f"disputed: {dispute.id} = {dispute.label} (see bskg conflicts)")
+    cited = {source for source, _ in _evidence_pairs(data.get("evidence", ()))}
+    if cited:
+        rows.append("sources:")
+        rows += [f"  {line}" for line in legend(kg, cited)]
     return "\n".join(rows)
