@@ -73,6 +73,14 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
         metavar="N",
         help="query worker processes (default: the CPU count, at least 2; $BSKG_SERVE_WORKERS)",
     )
+    serve.add_argument(
+        "--max-memory",
+        type=int,
+        default=None,
+        metavar="MB",
+        help="memory each query worker may take beyond its open store (default 1024); past it the "
+        "query gets HTTP 503 and the worker is replaced",
+    )
     _store_options(serve)
     serve.set_defaults(run=_serve)
 
@@ -187,9 +195,12 @@ def _print(answer: Answer, form: str, label) -> None:  # type: ignore[no-untyped
 
 def _serve(args: argparse.Namespace) -> int:
     from graph.present.endpoint import DEFAULT_MAX_BODY, DEFAULT_MAX_BYTES, start
+    from graph.query.pool import DEFAULT_MEMORY
 
     if args.workers is not None and args.workers < 1:
         raise GraphError("--workers must be 1 or more")
+    if args.max_memory is not None and args.max_memory < 16:
+        raise GraphError("--max-memory must be 16 (MB) or more")
     endpoint = start(
         store=args.store or os.environ.get("BSKG_STORE") or "memory",
         data=getattr(args, "data", None),
@@ -199,6 +210,7 @@ def _serve(args: argparse.Namespace) -> int:
         max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
         workers=args.workers,
         max_body=args.max_body or DEFAULT_MAX_BODY,
+        memory=args.max_memory << 20 if args.max_memory else DEFAULT_MEMORY,
     )
     print(f"SPARQL endpoint {endpoint.url}query · query page {endpoint.url} · read-only · Ctrl-C stops")
     sys.stdout.flush()

@@ -17,6 +17,7 @@ import json
 import os
 import socket
 import threading
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,13 +35,13 @@ from graph.core.lookup import close_matches
 from graph.present.protocol import (
     Parsed,
     ProtocolError,
-    guard,
+    Verdicts,
     negotiate,
     read_query,
     service_description,
 )
 from graph.query.guard import get_time_limit
-from graph.query.pool import WorkerPool
+from graph.query.pool import DEFAULT_MEMORY, WorkerLost, WorkerPool
 from graph.query.workers import Recipe, Request, ResultTooLarge
 
 __all__ = ["DEFAULT_MAX_BODY", "DEFAULT_MAX_BYTES", "Endpoint", "build_app", "free_port", "start"]
@@ -76,10 +77,22 @@ def _error(status: int, message: str) -> PlainTextResponse:
 
 
 async def _answer(
-    pool: WorkerPool, settings: Settings, request: HttpRequest, parsed: Parsed, **bound: Any
+    pool: WorkerPool,
+    settings: Settings,
+    request: HttpRequest,
+    parsed: Parsed,
+    verdicts: Verdicts,
+    **bound: Any,
 ) -> Response:
-    """Guard a query, negotiate its format and run it on a worker."""
-    verdict = guard(parsed.text, pool.graphs)
+    """Guard a query (in a worker), negotiate its format and run it, all within one time limit."""
+    deadline = time.monotonic() + pool.timeout
+    verdict = verdicts.get(parsed.text)
+    if verdict is None:
+        try:
+            verdict = await pool.check(parsed.text, deadline)
+        except QueryError as error:
+            return _refusal(error)
+        verdicts.put(parsed.text, verdict)
     if verdict.status != 200:
         return _error(verdict.status, verdict.message)
     chosen = negotiate(request.headers.get("accept"), verdict.shape)
@@ -98,14 +111,19 @@ async def _answer(
         str(request.url.replace(query="")),
     )
     try:
-        reply = await pool.run(job)
-    except ResultTooLarge as error:
-        return _error(413, str(error))
+        reply = await pool.run(job, deadline)
     except QueryError as error:
-        stopped = "was stopped" in str(error) or "stayed busy" in str(error)
-        return _error(503 if stopped else 400, str(error))
+        return _refusal(error)
     headers = {**_HEADERS, "Vary": "Accept"}
     return Response(reply.body, 200, headers=headers, media_type=reply.media_type)
+
+
+def _refusal(error: QueryError) -> PlainTextResponse:
+    """Answer a failed query: 413 too large, 503 stopped or worker lost, else 400."""
+    if isinstance(error, ResultTooLarge):
+        return _error(413, str(error))
+    stopped = isinstance(error, WorkerLost) or "was stopped" in str(error) or "stayed busy" in str(error)
+    return _error(503 if stopped else 400, str(error))
 
 
 def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
@@ -113,6 +131,7 @@ def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
     limits = settings or Settings()
     cache: dict[str, Any] = {}
     index_lock = asyncio.Lock()
+    verdicts = Verdicts()
     bindings: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, Any]] = {}
 
     async def query(request: HttpRequest) -> Response:
@@ -129,7 +148,7 @@ def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
                     body = service_description(str(request.url.replace(query="")), chosen[1])
                     return Response(body, headers={**_HEADERS, "Vary": "Accept"}, media_type=chosen[0])
             return _error(error.status, error.message)
-        return await _answer(pool, limits, request, parsed)
+        return await _answer(pool, limits, request, parsed, verdicts)
 
     async def label_index() -> Any:
         async with index_lock:
@@ -163,7 +182,7 @@ def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
                 bindings.pop(next(iter(bindings)))
             bindings[key] = bound
         parsed = Parsed(chosen.text, None, None)
-        return await _answer(pool, limits, request, parsed, substitutions=bindings[key])
+        return await _answer(pool, limits, request, parsed, verdicts, substitutions=bindings[key])
 
     async def listing(request: HttpRequest) -> Response:
         from graph.query.run import named_queries
@@ -262,13 +281,15 @@ def start(
     max_body: int = DEFAULT_MAX_BODY,
     read_timeout: float = 10.0,
     max_connections: int = 512,
+    memory: int | None = DEFAULT_MEMORY,
 ) -> Endpoint:
     """Open the store in ``workers`` processes, listen on ``host:port`` and return the endpoint.
 
     ``store`` is ``memory`` (the Turtle files of ``data``, loaded into each worker) or
     ``oxigraph:PATH`` (opened read-only); a ``sparql:URL`` store is an endpoint already and is
     refused. ``workers`` query processes run at once (default ``$BSKG_SERVE_WORKERS`` or the
-    number of CPUs, at least 2). Call :meth:`Endpoint.serve_forever`, then :meth:`Endpoint.close`.
+    number of CPUs, at least 2), each capped at ``memory``
+    bytes beyond its open store. Call :meth:`Endpoint.serve_forever`, then :meth:`Endpoint.close`.
     """
     recipe = Recipe.from_spec(store, data)
     limit = get_time_limit() if timeout is None else timeout
@@ -283,7 +304,7 @@ def start(
         sock.close()
         raise GraphError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     try:
-        pool = WorkerPool(recipe, workers or _default_workers(), limit)
+        pool = WorkerPool(recipe, workers or _default_workers(), limit, memory)
     except GraphError:
         sock.close()
         raise

@@ -29,6 +29,7 @@ from typing import Any
 from rdflib.term import Node
 
 from graph.core.errors import GraphError, QueryError
+from graph.query.guard import OUT_OF_MEMORY, Check, Limits
 from graph.query.values import ox_term
 
 __all__ = [
@@ -211,8 +212,14 @@ def _worker_main(recipe: Recipe, sock: socket.socket) -> None:
             request = _receive(sock)
         except (EOFError, OSError):
             return
+        payload: Any
         try:
-            status, payload = _answer(ox, store, prefixes, request)
+            if isinstance(request, Check | Limits):  # the guard and the memory cap: graph.query.guard
+                status, payload = "ok", request.answer()
+            else:
+                status, payload = _answer(ox, store, prefixes, request)
+        except MemoryError:  # past the memory cap: end here, the pool starts a fresh worker
+            os._exit(OUT_OF_MEMORY)
         except ResultTooLarge as error:
             status, payload = "too-large", str(error)
         except Exception as error:  # every failure goes back to the parent as one line
