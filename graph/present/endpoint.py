@@ -2,11 +2,13 @@
 
 Queries run on pyoxigraph in worker processes owned by the endpoint (:mod:`graph.query.workers`):
 a query past the time limit has its worker killed and replaced and gets a 503, so it stops using
-CPU at once. No other server and no other port: only the one asked for. uvicorn answers malformed
-requests with 400, closes idle keep-alive connections after 5 s and refuses connections past its
-concurrency limit with 503; the endpoint adds a body limit (413), a body read timeout (408) and a
-result-size limit (413). Routes: ``/query`` (also ``/sparql``), ``/`` (the query page),
-``/static/...``, ``/queries.json`` and ``/named/NAME?param=value``.
+CPU at once. No other server and no other port: only the one asked for. uvicorn (h11) answers
+malformed requests with 400, closes idle keep-alive connections after 5 s and refuses connections
+past its concurrency limit with 503; :mod:`graph.present.connections` adds a head timeout (408,
+silent connections closed), a head size cap (431) and a cap on connections per client (503);
+the endpoint adds a body limit (413), a body read timeout (408) and a result-size limit (413).
+Routes: ``/query`` (also ``/sparql``), ``/`` (the query page), ``/static/...``, ``/queries.json``
+and ``/named/NAME?param=value``.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from starlette.staticfiles import StaticFiles
 
 from graph.core.errors import GraphError, QueryError
 from graph.core.lookup import close_matches
+from graph.present.connections import ConnectionLimits, protocol_class
 from graph.present.protocol import (
     Parsed,
     ProtocolError,
@@ -282,6 +285,9 @@ def start(
     read_timeout: float = 10.0,
     max_connections: int = 512,
     memory: int | None = DEFAULT_MEMORY,
+    head_seconds: float = 10.0,
+    max_head: int = 64 * 1024,
+    per_client: int = 64,
 ) -> Endpoint:
     """Open the store in ``workers`` processes, listen on ``host:port`` and return the endpoint.
 
@@ -309,14 +315,16 @@ def start(
         sock.close()
         raise
     app = build_app(pool, Settings(max_bytes, max_body, read_timeout))
+    connections = ConnectionLimits(head_seconds, max_head, per_client)
     config = uvicorn.Config(
         app,
+        http=protocol_class(connections),
         log_level="warning",
         access_log=False,
         lifespan="on",
         limit_concurrency=max_connections,
         timeout_keep_alive=5,
-        h11_max_incomplete_event_size=64 * 1024,
+        h11_max_incomplete_event_size=max_head + 64 * 1024,  # ours gives 431 first
         backlog=2048,
         server_header=False,
         timeout_graceful_shutdown=2,
