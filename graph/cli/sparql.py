@@ -11,6 +11,7 @@ from pathlib import Path
 
 from graph.cli.common import emit_json, graph_of, print_table
 from graph.core.errors import GraphError, QueryError
+from graph.query.guard import set_time_limit
 from graph.query.results import Answer, display_rows, to_csv, to_json, to_tsv, to_turtle
 from graph.query.run import parse_params
 from graph.query.stores import Store, open_store
@@ -132,6 +133,8 @@ def _store_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _store(args: argparse.Namespace) -> Store:
+    if args.timeout is not None:  # every request of this run, the label index's first fetch too
+        set_time_limit(args.timeout)
     spec = args.store or os.environ.get("BSKG_STORE") or "memory"
     return open_store(spec, graph_of(args) if spec == "memory" else None)
 
