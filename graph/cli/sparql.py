@@ -109,6 +109,12 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
         "$BSKG_STORE_PASSWORD, never from the command line",
     )
     fill.add_argument(
+        "--insecure-basic",
+        action="store_true",
+        help="answer a plain-http server's Basic challenge (sends the password in clear; "
+        "digest and https need no flag)",
+    )
+    fill.add_argument(
         "--force",
         action="store_true",
         help="replace a store's graph even with fewer triples than it holds",
@@ -241,6 +247,13 @@ def _load(args: argparse.Namespace) -> int:
         if password is None:
             raise GraphError(f"--user {user}: set the password in $BSKG_STORE_PASSWORD")
         auth = (user, password)
-    count = load_into(args.into, getattr(args, "data", None), graph=args.graph, auth=auth, force=args.force)
+    count = load_into(
+        args.into,
+        getattr(args, "data", None),
+        graph=args.graph,
+        auth=auth,
+        force=args.force,
+        insecure_basic=args.insecure_basic,
+    )
     print(f"loaded {count} triples into {args.into}")
     return 0
