@@ -162,7 +162,7 @@ def _once(
         held.append(connection.sock)
         if cut.is_set():
             watchdog()
-        connection.request(method, target, body=body, headers=headers)
+        connection.request(method, target, body=body, headers={"Connection": "close", **headers})
         response = connection.getresponse()
         limit = cap if response.status < 400 else _ERROR_BYTES
         declared = response.getheader("Content-Length", "")
