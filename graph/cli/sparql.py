@@ -9,7 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
-from graph.cli.common import emit_json, graph_of, print_table
+from graph.cli.common import count, emit_json, graph_of, port, print_table, seconds
 from graph.core.errors import GraphError, QueryError
 from graph.query.guard import set_time_limit
 from graph.query.results import Answer, display_rows, to_csv, to_json, to_tsv, to_turtle
@@ -52,31 +52,31 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
         "serve", parents=[parent], help="a read-only SPARQL 1.1 endpoint with a query page"
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
+    serve.add_argument("--port", type=port, default=7878, help="port (default 7878; 0 picks a free one)")
     serve.add_argument(
         "--max-bytes",
-        type=int,
+        type=count,
         default=None,
         metavar="N",
         help="largest result sent, in bytes (default 10000000); bigger results get HTTP 413",
     )
     serve.add_argument(
         "--max-body",
-        type=int,
+        type=count,
         default=None,
         metavar="N",
         help="largest request body, in bytes (default 1000000); bigger requests get HTTP 413",
     )
     serve.add_argument(
         "--workers",
-        type=int,
+        type=count,
         default=None,
         metavar="N",
         help="query worker processes (default: the CPU count, at least 2; $BSKG_SERVE_WORKERS)",
     )
     serve.add_argument(
         "--max-memory",
-        type=int,
+        type=count,
         default=None,
         metavar="MB",
         help="memory each query worker may take beyond its open store (default 1024); past it the "
@@ -131,7 +131,7 @@ def _store_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=seconds,
         default=None,
         metavar="SECONDS",
         help="stop a query after this long (default 30; $BSKG_QUERY_TIMEOUT)",
