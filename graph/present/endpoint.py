@@ -43,6 +43,7 @@ from graph.present.protocol import (
     read_query,
     service_description,
 )
+from graph.present.query_page import PAGE_HEADERS
 from graph.query.guard import get_time_limit
 from graph.query.pool import DEFAULT_MEMORY, WorkerLost, WorkerPool
 from graph.query.workers import Recipe, Request, ResultTooLarge
@@ -195,7 +196,7 @@ def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
     async def page(request: HttpRequest) -> Response:
         if "page" not in cache:
             cache["page"] = _page()
-        return HTMLResponse(cache["page"], headers=_HEADERS)
+        return HTMLResponse(cache["page"], headers={**_HEADERS, **PAGE_HEADERS})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
