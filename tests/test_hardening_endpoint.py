@@ -173,3 +173,18 @@ def _cpu(pid: int) -> int:
     except OSError:
         return 0
     return int(fields[11]) + int(fields[12])
+
+
+def test_a_client_leaving_mid_upload_is_one_quiet_line(served: Served) -> None:
+    """A POST whose client closes after 10 of 100,000 bytes: no traceback (the fixture checks the log)."""
+    import socket
+
+    for _ in range(3):
+        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
+            sock.sendall(
+                b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                b"Content-Length: 100000\r\n\r\nASK { ?s ?"
+            )
+            time.sleep(0.2)
+    time.sleep(0.5)
+    assert served.ask("ASK {}")[0] == 200

@@ -11,12 +11,13 @@ verdicts by the exact text, so a query sent again is not parsed again. :func:`ne
 from __future__ import annotations
 
 import asyncio
+import sys
 import urllib.parse
 from collections import OrderedDict
 from dataclasses import dataclass
 from email.message import Message
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from graph.query.guard import Verdict
 
@@ -108,6 +109,9 @@ async def read_body(request: Request, limit: int, seconds: float) -> bytes:
         await asyncio.wait_for(collect(), seconds)
     except TimeoutError:
         raise ProtocolError(408, f"the request body did not arrive within {seconds:g} s") from None
+    except ClientDisconnect:  # nobody to answer: one line in the log, no traceback
+        sys.stderr.write("bskg serve: a client disconnected in the middle of its request body\n")
+        raise ProtocolError(400, "the client disconnected before the whole body arrived") from None
     return b"".join(chunks)
 
 
@@ -159,7 +163,7 @@ class Verdicts:
     >>> seen = Verdicts(budget=10)
     >>> seen.put("ASK {}", Verdict("solutions")); seen.get("ASK {}").shape
     'solutions'
-    >>> seen.put("SELECT * {}", Verdict("solutions")); seen.get("ASK {}") is None
+    >>> seen.put("ASK { }", Verdict("solutions")); seen.get("ASK {}") is None
     True
     """
 
