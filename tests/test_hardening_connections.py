@@ -125,3 +125,17 @@ def test_a_large_body_in_one_packet_is_not_mistaken_for_a_header(endpoint: Endpo
         while chunk := sock.recv(65536):
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+
+
+def test_600_silent_sockets_from_many_addresses_do_not_turn_requests_into_503(endpoint: Endpoint) -> None:
+    """60 silent sockets from each of 10 addresses, all held: a real request is still served."""
+    sockets = []
+    try:
+        for number in range(10):
+            sockets += _silent(endpoint, 60, f"127.0.1.{number + 1}")
+        time.sleep(0.3)
+        assert _readable(sockets) == []  # every one held open, none refused
+        assert [_ask(endpoint) for _ in range(20)] == [200] * 20
+    finally:
+        for sock in sockets:
+            sock.close()

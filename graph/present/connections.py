@@ -8,19 +8,24 @@ therefore runs h11 explicitly, through :func:`protocol_class`, which adds:
 - a head timeout: a request's line and headers must arrive within ``head_seconds`` of the
   connection (or of the previous response); silent connections are closed, partial heads get 408;
 - a head size cap: more than ``max_head`` bytes without the end of the headers get 431 at once;
-- a cap on open connections per client address: the ones beyond get 503 and are closed.
+- a cap on open connections per client address, and one on all open connections (uvicorn's own
+  ``limit_concurrency`` would answer every request with 503 while idle sockets fill it): the
+  connections beyond get 503 and are closed at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import resource
+import socket
 from collections import Counter
 from dataclasses import dataclass
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["ConnectionLimits", "protocol_class"]
+__all__ = ["ConnectionLimits", "free_port", "open_files", "protocol_class"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class ConnectionLimits:
     head_seconds: float = 10.0
     max_head: int = 64 * 1024
     per_client: int = 64
+    total: int = 2048
 
 
 def _plain(status: str, message: str) -> bytes:
@@ -64,15 +70,14 @@ def protocol_class(limits: ConnectionLimits) -> type[H11Protocol]:
             self._address = self.client[0] if self.client else ""
             open_by_client[self._address] += 1
             if open_by_client[self._address] > limits.per_client:
-                self._refused = True
-                transport.write(
-                    _plain(
-                        "503 Service Unavailable",
-                        f"more than {limits.per_client} open connections from your address: "
-                        "close some, or reuse one (keep-alive)",
-                    )
+                self._close_with(
+                    "503 Service Unavailable",
+                    f"more than {limits.per_client} open connections from your address: "
+                    "close some, or reuse one (keep-alive)",
                 )
-                transport.close()
+                return
+            if sum(open_by_client.values()) > limits.total:
+                self._close_with("503 Service Unavailable", "the endpoint has too many connections open")
                 return
             self._arm()
 
@@ -132,3 +137,23 @@ def protocol_class(limits: ConnectionLimits) -> type[H11Protocol]:
             self.transport.close()
 
     return Limited
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Return a TCP port that is free on ``host`` right now."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def open_files(wanted: int) -> int:
+    """Raise this process's open-file limit toward ``wanted`` connections; return how many fit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = wanted + 256  # the workers' sockets, the store, the log
+    if soft != resource.RLIM_INFINITY and soft < need:
+        target = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    return wanted if soft == resource.RLIM_INFINITY else max(16, min(wanted, soft - 256))

@@ -3,10 +3,10 @@
 Queries run on pyoxigraph in worker processes owned by the endpoint (:mod:`graph.query.workers`):
 a query past the time limit has its worker killed and replaced and gets a 503, so it stops using
 CPU at once. No other server and no other port: only the one asked for. uvicorn (h11) answers
-malformed requests with 400, closes idle keep-alive connections after 5 s and refuses connections
-past its concurrency limit with 503; :mod:`graph.present.connections` adds a head timeout (408,
-silent connections closed), a head size cap (431) and a cap on connections per client (503);
-the endpoint adds a body limit (413), a body read timeout (408) and a result-size limit (413).
+malformed requests with 400 and closes idle keep-alive connections after 5 s;
+:mod:`graph.present.connections` adds a head timeout (408, silent connections closed), a head
+size cap (431) and caps on open connections, per client and in all (503); the endpoint adds a
+body limit (413), a body read timeout (408) and a result-size limit (413).
 Routes: ``/query`` (also ``/sparql``), ``/`` (the query page), ``/static/...``, ``/queries.json``
 and ``/named/NAME?param=value``.
 """
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import socket
 import threading
@@ -34,7 +33,7 @@ from starlette.staticfiles import StaticFiles
 
 from graph.core.errors import GraphError, QueryError
 from graph.core.lookup import close_matches
-from graph.present.connections import ConnectionLimits, protocol_class
+from graph.present.connections import ConnectionLimits, free_port, open_files, protocol_class
 from graph.present.protocol import (
     Parsed,
     ProtocolError,
@@ -43,7 +42,7 @@ from graph.present.protocol import (
     read_query,
     service_description,
 )
-from graph.present.query_page import PAGE_HEADERS
+from graph.present.query_page import PAGE_HEADERS, page_with_queries
 from graph.query.guard import get_time_limit
 from graph.query.pool import DEFAULT_MEMORY, WorkerLost, WorkerPool
 from graph.query.workers import Recipe, Request, ResultTooLarge
@@ -66,14 +65,6 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_body: int = DEFAULT_MAX_BODY
     read_timeout: float = 10.0
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """Return a TCP port that is free on ``host`` right now."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.bind((host, 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _error(status: int, message: str) -> PlainTextResponse:
@@ -195,7 +186,7 @@ def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
 
     async def page(request: HttpRequest) -> Response:
         if "page" not in cache:
-            cache["page"] = _page()
+            cache["page"] = page_with_queries()
         return HTMLResponse(cache["page"], headers={**_HEADERS, **PAGE_HEADERS})
 
     @contextlib.asynccontextmanager
@@ -217,16 +208,6 @@ def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
     ]
     routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
     return Starlette(routes=routes, lifespan=lifespan)
-
-
-def _page() -> str:
-    """Return the query page (:mod:`graph.present.query_page`) with the named queries and prefixes."""
-    from graph.core.vocab import PREFIXES
-    from graph.present.query_page import render_page
-    from graph.query.run import named_queries
-
-    queries = json.dumps([{**q.as_dict(), "text": q.text} for q in named_queries().values()])
-    return render_page(queries, {prefix: str(namespace) for prefix, namespace in PREFIXES.items()})
 
 
 @dataclass
@@ -284,7 +265,7 @@ def start(
     workers: int | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     read_timeout: float = 10.0,
-    max_connections: int = 512,
+    max_connections: int = 2048,
     memory: int | None = DEFAULT_MEMORY,
     head_seconds: float = 10.0,
     max_head: int = 64 * 1024,
@@ -316,14 +297,13 @@ def start(
         sock.close()
         raise
     app = build_app(pool, Settings(max_bytes, max_body, read_timeout))
-    connections = ConnectionLimits(head_seconds, max_head, per_client)
+    connections = ConnectionLimits(head_seconds, max_head, per_client, open_files(max_connections))
     config = uvicorn.Config(
         app,
         http=protocol_class(connections),
         log_level="warning",
         access_log=False,
         lifespan="on",
-        limit_concurrency=max_connections,
         timeout_keep_alive=5,
         h11_max_incomplete_event_size=max_head + 64 * 1024,  # ours gives 431 first
         backlog=2048,
