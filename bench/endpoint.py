@@ -3,13 +3,16 @@
 Usage::
 
     python bench/endpoint.py [--clients 8] [--requests 2000] [--store memory|oxigraph]
+    python bench/endpoint.py --hostile [--requests 1000]
 
 Both servers run on free loopback ports over the bundled graph (an Oxigraph folder filled with
 ``bskg load --into``; ``bskg serve`` uses that folder with ``--store oxigraph``, or the Turtle files
 with ``--store memory``). Each query is sent ``--requests`` times by ``--clients`` threads on
 kept-alive connections, in ``--rounds`` interleaved rounds; the table gives the median round's
 requests per second, p50 and p99 latency, errors, and the ratio to Oxigraph's throughput.
-Loopback only, bounded in count.
+``--hostile`` measures ``bskg serve`` alone: a trivial query sent ``--requests`` times in a row,
+first on a quiet server, then while a ~900 KB query is being checked and 600 silent sockets
+(60 from each of 10 loopback addresses) are held open. Loopback only, bounded in count.
 """
 
 from __future__ import annotations
@@ -120,6 +123,102 @@ def load(port: int, method: str, path: str, body: bytes | None, clients: int, to
     return time.perf_counter() - started, latencies, errors[0]
 
 
+HUGE = "SELECT * { VALUES ?x { " + " ".join(f'"v{i:06}"' for i in range(90_000)) + " } }"
+
+
+def _latencies(port: int, total: int) -> tuple[list[float], int]:
+    """Send ``ASK {}`` ``total`` times on one kept-alive connection; return latencies and errors."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    latencies, errors = [], 0
+    for _ in range(total):
+        started = time.perf_counter()
+        try:
+            connection.request("GET", "/query?query=ASK%20%7B%7D")
+            response = connection.getresponse()
+            response.read()
+            ok = response.status == 200
+        except (OSError, http.client.HTTPException):
+            ok = False
+            connection.close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        if ok:
+            latencies.append(time.perf_counter() - started)
+        else:
+            errors += 1
+    connection.close()
+    return latencies, errors
+
+
+def hostile(requests: int) -> int:
+    """Measure a trivial query on a quiet ``bskg serve``, then under the hostile mix; print the table."""
+    import socket
+
+    port = free_port()
+    command = [sys.executable, "-m", "graph", "serve", "--port", str(port)]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    rows = []
+    silent: list[socket.socket] = []
+    stop = threading.Event()
+    huge_answers: list[int] = []
+    try:
+        _wait(port, server)
+        _latencies(port, 200)  # warm-up
+        rows.append(("quiet server", *_latencies(port, requests)))
+
+        def flood() -> None:  # the 900 KB query, again and again, until told to stop
+            while not stop.is_set():
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                headers = {"Content-Type": "application/sparql-query"}
+                connection.request("POST", "/query", HUGE.encode(), headers)
+                huge_answers.append(connection.getresponse().status)
+                connection.close()
+
+        thread = threading.Thread(target=flood)
+        thread.start()
+        for number in range(10):
+            for _ in range(60):
+                sock = socket.socket()
+                sock.bind((f"127.0.1.{number + 1}", 0))
+                sock.connect(("127.0.0.1", port))
+                silent.append(sock)
+        time.sleep(1.0)  # the huge query is being checked by now
+        latencies, errors = _latencies(port, requests)
+        held = sum(1 for sock in silent if _still_open(sock))
+        rows.append(
+            (f"900 KB query + {len(silent)} silent sockets ({held} still held after)", latencies, errors)
+        )
+        stop.set()
+        thread.join(180)
+    finally:
+        stop.set()
+        for sock in silent:
+            sock.close()
+        server.terminate()
+        server.wait(20)
+    print(f"ASK {{}} sent {requests} times in a row · keep-alive · {os.cpu_count()} CPUs · loopback\n")
+    print("| while | p50 ms | p99 ms | max ms | errors |")
+    print("|---|---|---|---|---|")
+    for label, latencies, errors in rows:
+        cuts = statistics.quantiles(latencies, n=100)
+        print(
+            f"| {label} | {cuts[49] * 1000:.2f} | {cuts[98] * 1000:.2f} | "
+            f"{max(latencies) * 1000:.2f} | {errors} |"
+        )
+    print(f"\nthe 900 KB queries were answered {huge_answers} (503: stopped at the time limit)")
+    return 0
+
+
+def _still_open(sock: object) -> bool:
+    import select
+    import socket
+
+    assert isinstance(sock, socket.socket)
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return not poller.poll(0)
+
+
 def main() -> int:
     """Run both servers, the same load on each, and print the markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -128,7 +227,10 @@ def main() -> int:
     parser.add_argument("--store", choices=("memory", "oxigraph"), default="memory")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per row; the median round is shown")
     parser.add_argument("--workers", type=int, default=None, help="query workers of bskg serve")
+    parser.add_argument("--hostile", action="store_true", help="the hostile mix instead (bskg only)")
     args = parser.parse_args()
+    if args.hostile:
+        return hostile(min(args.requests, 5000))
     from graph.query.run import named_queries
 
     named_text = prefixed(named_queries()[NAMED].text) + f"\nVALUES ?{PARAM} {{ bs:{VALUE} }}"

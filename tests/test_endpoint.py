@@ -291,8 +291,10 @@ def test_slow_bodies_time_out_and_half_sent_requests_cost_no_threads() -> None:
     thread.start()
     sockets = []
     try:
-        for _ in range(100):
-            sock = socket.create_connection(("127.0.0.1", endpoint.port), timeout=10)
+        for _ in range(100):  # from another address: at most 64 connections per client are held
+            sock = socket.create_connection(
+                ("127.0.0.1", endpoint.port), timeout=10, source_address=("127.0.0.2", 0)
+            )
             sock.sendall(
                 b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
                 b"Content-Length: 100\r\n\r\nASK"

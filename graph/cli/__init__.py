@@ -13,6 +13,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from graph.cli.common import OneLineParser
 from graph.core.errors import GraphError
 
 __all__ = ["build_parser", "main"]
@@ -30,7 +31,7 @@ COMMAND_MODULES = (
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="bskg",
         description="Explore the back-spasm knowledge graph: what five articles say, with sources and lines.",
     )
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--data", metavar="PATH", help="a Turtle file or folder to use instead of the bundled graph"
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    parent = argparse.ArgumentParser(add_help=False)
+    parent = OneLineParser(add_help=False)
     parent.add_argument("--data", metavar="PATH", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
@@ -61,6 +62,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except RecursionError:  # e.g. JSON nested thousands deep
+        print("bskg: error: the input is nested too deeply to read", file=sys.stderr)
+        return 2
     except (OSError, UnicodeError) as error:  # a file the command did not check itself: still one line
         print(f"bskg: error: {_describe(error)}", file=sys.stderr)
         return 2

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from graph.core.evidence import Evidence
 from graph.core.model import KnowledgeGraph
 
 __all__ = [
     "Handler",
+    "OneLineParser",
+    "count",
+    "port",
+    "seconds",
     "add_json_flag",
     "add_quotes_flag",
     "emit_json",
@@ -22,6 +27,60 @@ __all__ = [
 ]
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr (exit 2), as every other ``bskg`` error."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``PROG: error: MESSAGE (PROG --help)`` and exit with status 2."""
+        self.exit(2, f"{self.prog}: error: {message.splitlines()[0]} (see {self.prog} --help)\n")
+
+
+def seconds(text: str) -> float:
+    """Read a time limit: a finite number of seconds above 0 (argparse type).
+
+    >>> seconds("2.5")
+    2.5
+    >>> seconds("inf")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: 'inf' is not a number of seconds above 0 (like 30 or 2.5)
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0 or value > 1e9:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0 (like 30 or 2.5)")
+    return value
+
+
+def port(text: str) -> int:
+    """Read a TCP port: a whole number from 0 (any free port) to 65535 (argparse type).
+
+    >>> port("70000")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '70000' is not a port: give a whole number from 0 to 65535
+    """
+    if not text.strip().isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: give a whole number from 0 to 65535")
+    return int(text)
+
+
+def count(text: str) -> int:
+    """Read a whole number of 1 or more (argparse type).
+
+    >>> count("-1")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '-1' is not a whole number of 1 or more
+    """
+    if not text.strip().isdigit() or int(text) < 1 or len(text.strip()) > 18:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
 
 _LOADED: dict[str | None, KnowledgeGraph] = {}
 

@@ -9,8 +9,9 @@ import signal
 import sys
 from pathlib import Path
 
-from graph.cli.common import emit_json, graph_of, print_table
+from graph.cli.common import count, emit_json, graph_of, port, print_table, seconds
 from graph.core.errors import GraphError, QueryError
+from graph.query.guard import set_time_limit
 from graph.query.results import FORMATS, Answer, display_rows, write_answer
 from graph.query.run import parse_params
 from graph.query.stores import Store, open_store
@@ -53,27 +54,35 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
         "serve", parents=[parent], help="a read-only SPARQL 1.1 endpoint with a query page"
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
+    serve.add_argument("--port", type=port, default=7878, help="port (default 7878; 0 picks a free one)")
     serve.add_argument(
         "--max-bytes",
-        type=int,
+        type=count,
         default=None,
         metavar="N",
         help="largest result sent, in bytes (default 10000000); bigger results get HTTP 413",
     )
     serve.add_argument(
         "--max-body",
-        type=int,
+        type=count,
         default=None,
         metavar="N",
         help="largest request body, in bytes (default 1000000); bigger requests get HTTP 413",
     )
     serve.add_argument(
         "--workers",
-        type=int,
+        type=count,
         default=None,
         metavar="N",
         help="query worker processes (default: the CPU count, at least 2; $BSKG_SERVE_WORKERS)",
+    )
+    serve.add_argument(
+        "--max-memory",
+        type=count,
+        default=None,
+        metavar="MB",
+        help="memory each query worker may take beyond its open store (default 1024); past it the "
+        "query gets HTTP 503 and the worker is replaced",
     )
     _store_options(serve)
     serve.set_defaults(run=_serve)
@@ -102,6 +111,12 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
         "$BSKG_STORE_PASSWORD, never from the command line",
     )
     fill.add_argument(
+        "--insecure-basic",
+        action="store_true",
+        help="answer a plain-http server's Basic challenge (sends the password in clear; "
+        "digest and https need no flag)",
+    )
+    fill.add_argument(
         "--force",
         action="store_true",
         help="replace a store's graph even with fewer triples than it holds",
@@ -118,7 +133,7 @@ def _store_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=seconds,
         default=None,
         metavar="SECONDS",
         help="stop a query after this long (default 30; $BSKG_QUERY_TIMEOUT)",
@@ -131,6 +146,8 @@ def _spec(args: argparse.Namespace) -> str:
 
 
 def _store(args: argparse.Namespace) -> Store:
+    if args.timeout is not None:  # every request of this run, the label index's first fetch too
+        set_time_limit(args.timeout)
     spec = StoreSpec.parse(_spec(args))
     return open_store(spec, graph_of(args) if spec.kind == "memory" else None)
 
@@ -193,9 +210,12 @@ def _print(answer: Answer, form: str, label) -> None:  # type: ignore[no-untyped
 
 def _serve(args: argparse.Namespace) -> int:
     from graph.present.endpoint import DEFAULT_MAX_BODY, DEFAULT_MAX_BYTES, start
+    from graph.query.pool import DEFAULT_MEMORY
 
     if args.workers is not None and args.workers < 1:
         raise GraphError("--workers must be 1 or more")
+    if args.max_memory is not None and args.max_memory < 16:
+        raise GraphError("--max-memory must be 16 (MB) or more")
     endpoint = start(
         store=_spec(args),
         data=getattr(args, "data", None),
@@ -205,6 +225,7 @@ def _serve(args: argparse.Namespace) -> int:
         max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
         workers=args.workers,
         max_body=args.max_body or DEFAULT_MAX_BODY,
+        memory=args.max_memory << 20 if args.max_memory else DEFAULT_MEMORY,
     )
     print(f"SPARQL endpoint {endpoint.url}query · query page {endpoint.url} · read-only · Ctrl-C stops")
     sys.stdout.flush()
@@ -232,6 +253,13 @@ def _load(args: argparse.Namespace) -> int:
         if password is None:
             raise GraphError(f"--user {user}: set the password in $BSKG_STORE_PASSWORD")
         auth = (user, password)
-    count = load_into(args.into, getattr(args, "data", None), graph=args.graph, auth=auth, force=args.force)
+    count = load_into(
+        args.into,
+        getattr(args, "data", None),
+        graph=args.graph,
+        auth=auth,
+        force=args.force,
+        insecure_basic=args.insecure_basic,
+    )
     print(f"loaded {count} triples into {args.into}")
     return 0

@@ -5,8 +5,10 @@ to disk, given the old file's mode and owner, then renamed over the target, unde
 lock of :func:`locked`. Readers see the old file or the new one, never half of either; a failed
 write leaves the old file as it was; a symlink stays a link and its target gets the new content.
 A read-modify-write holds :func:`locked` around the read and the write, so two writers never
-lose each other's change. Failures are :class:`~graph.core.errors.GraphError` with a one-line
-message (bad path, folder given as a file, unwritable folder, bytes that are not UTF-8).
+lose each other's change. A file with several hard links is refused (a rename would split
+them); the temporary file of a writer killed before its rename is removed by the next write.
+Failures are :class:`~graph.core.errors.GraphError` with a one-line message (bad path, folder
+given as a file, unwritable folder, bytes that are not UTF-8).
 """
 
 from __future__ import annotations
@@ -73,6 +75,13 @@ def locked(path: str | Path, timeout: float | None = None) -> Iterator[Path]:
     if kind not in ("file", "missing"):  # a device or a pipe: written into, nothing to lock or rename
         yield real
         return
+    if kind == "file" and (links := real.stat().st_nlink) > 1:
+        # a rename replaces one name only: the other names would keep the old text, and writers
+        # through different names would not share a lock
+        raise GraphError(
+            f"cannot write {shown}: it has {links} hard links, which a safe rewrite would split "
+            "(copy it to a file of its own, or use a symlink)"
+        )
     _make_folder(real.parent, shown)
     lock = FileLock(lock_file(real), is_singleton=True)
     wait = LOCK_TIMEOUT if timeout is None else timeout
@@ -191,6 +200,7 @@ def _replace(real: Path, payload: bytes, shown: Path) -> None:
         with real.open("wb") as stream:  # a device or a pipe: nothing to rename over
             stream.write(payload)
         return
+    _remove_stale_temps(real)
     handle, temp_name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -207,6 +217,20 @@ def _replace(real: Path, payload: bytes, shown: Path) -> None:
         Path(temp_name).unlink(missing_ok=True)
         raise
     _sync_folder(real.parent)
+
+
+def _remove_stale_temps(real: Path) -> None:
+    """Remove the temporary files of earlier writes of ``real`` that were killed before their rename.
+
+    Called under the writers' lock, so no live writer of ``real`` has a temporary file now.
+    """
+    prefix = f".{real.name}."
+    with suppress(OSError):
+        for entry in os.scandir(real.parent):
+            middle = entry.name[len(prefix) : -len(".tmp")]
+            if entry.name.startswith(prefix) and entry.name.endswith(".tmp") and len(middle) == 8:
+                with suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def _keep_owner(fd: int, old: os.stat_result, shown: Path) -> None:

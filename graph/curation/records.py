@@ -7,6 +7,7 @@ lines behind it. The records format is the one of ``bskg import-records`` (see R
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -22,10 +23,26 @@ __all__ = ["add_fact", "records_to_graph"]
 _URGENCY = {"CallEmergencyServices", "EmergencyRoom", "DoctorImmediately", "SeeDoctor"}
 
 
+_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+
+
+def _id(value: object) -> str:
+    """Return an entity id that is a plain local name (letters, digits, ``_``, ``-``), or refuse it.
+
+    >>> _id("../etc/passwd")
+    Traceback (most recent call last):
+    ...
+    graph.core.errors.GraphError: id '../etc/passwd': use letters, digits, _ and - only
+    """
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        raise GraphError(f"id {value!r}: use letters, digits, _ and - only")
+    return value
+
+
 def _entity(name: str) -> URIRef:
     if name in _URGENCY:
         return BSO[name]
-    return BS[name]
+    return BS[_id(name)]
 
 
 def add_fact(
@@ -44,7 +61,7 @@ def add_fact(
     >>> [str(e) for e in add_fact(g, BS.stress, BSO.causes, BS.back_spasm, [("000", 14)])]
     ['https://w3id.org/backspasm-kg/id/ev-000-014-stress-causes-back_spasm']
     """
-    pairs = sorted(set((str(s), int(n)) for s, n in evidence))
+    pairs = sorted(set((_id(str(s)), int(n)) for s, n in evidence))
     if not pairs:
         raise GraphError(f"{subject} {predicate} {obj}: a fact needs at least one (source, line)")
     rdf.add((subject, predicate, obj))
@@ -75,7 +92,7 @@ def records_to_graph(records: Mapping[str, Any]) -> Graph:
     """
     rdf = Graph()
     for entity in records.get("entities", []):
-        node = BS[entity["id"]]
+        node = BS[_id(entity["id"])]
         for kind in entity["types"]:
             if kind not in CLASS_NAMES:
                 raise GraphError(f"entity {entity['id']}: unknown class {kind!r}")
@@ -90,7 +107,7 @@ def records_to_graph(records: Mapping[str, Any]) -> Graph:
             raise GraphError(f"relation {relation}: unknown property {relation['p']!r}")
         add_fact(
             rdf,
-            BS[relation["s"]],
+            BS[_id(relation["s"])],
             BSO[relation["p"]],
             _entity(relation["o"]),
             relation["evidence"],
@@ -102,14 +119,14 @@ def records_to_graph(records: Mapping[str, Any]) -> Graph:
         value = Literal(attribute["value"], lang="en")
         add_fact(
             rdf,
-            BS[attribute["s"]],
+            BS[_id(attribute["s"])],
             BSO[attribute["p"]],
             value,
             attribute["evidence"],
             bool(attribute.get("hedged")),
         )
     for disagreement in records.get("disagreements", []):
-        node = BS[f"disagreement-{disagreement['id']}"]
+        node = BS[f"disagreement-{_id(disagreement['id'])}"]
         rdf.add((node, RDF.type, BSO.Disagreement))
         rdf.add((node, RDFS.label, Literal(disagreement["label"], lang="en")))
         if disagreement.get("comment"):
@@ -117,7 +134,7 @@ def records_to_graph(records: Mapping[str, Any]) -> Graph:
         for claim in disagreement["claims"]:
             obj = _entity(claim["o"]) if claim["p"] in RELATIONS else Literal(claim["o"], lang="en")
             claim_node = evidence_iri(
-                BS[claim["s"]], BSO[claim["p"]], obj, claim["source"], int(claim["line"])
+                BS[_id(claim["s"])], BSO[claim["p"]], obj, claim["source"], int(claim["line"])
             )
             if (claim_node, RDF.type, RDF.Statement) not in rdf:
                 raise GraphError(f"disagreement {disagreement['id']}: claim {claim} has no matching evidence")

@@ -2,21 +2,23 @@
 
 Queries run on pyoxigraph in worker processes owned by the endpoint (:mod:`graph.query.workers`):
 a query past the time limit has its worker killed and replaced and gets a 503, so it stops using
-CPU at once. No other server and no other port: only the one asked for. uvicorn answers malformed
-requests with 400, closes idle keep-alive connections after 5 s and refuses connections past its
-concurrency limit with 503; the endpoint adds a body limit (413), a body read timeout (408) and a
-result-size limit (413). Routes: ``/query`` (also ``/sparql``), ``/`` (the query page),
-``/static/...``, ``/queries.json`` and ``/named/NAME?param=value``.
+CPU at once. No other server and no other port: only the one asked for. uvicorn (h11) answers
+malformed requests with 400 and closes idle keep-alive connections after 5 s;
+:mod:`graph.present.connections` adds a head timeout (408, silent connections closed), a head
+size cap (431) and caps on open connections, per client and in all (503); the endpoint adds a
+body limit (413), a body read timeout (408) and a result-size limit (413).
+Routes: ``/query`` (also ``/sparql``), ``/`` (the query page), ``/static/...``, ``/queries.json``
+and ``/named/NAME?param=value``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import socket
 import threading
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,16 +33,18 @@ from starlette.staticfiles import StaticFiles
 
 from graph.core.errors import GraphError, QueryError
 from graph.core.lookup import close_matches
+from graph.present.connections import ConnectionLimits, free_port, open_files, protocol_class
 from graph.present.protocol import (
     Parsed,
     ProtocolError,
-    guard,
+    Verdicts,
     negotiate,
     read_query,
     service_description,
 )
+from graph.present.query_page import PAGE_HEADERS, page_with_queries
 from graph.query.guard import get_time_limit
-from graph.query.pool import WorkerPool
+from graph.query.pool import DEFAULT_MEMORY, WorkerLost, WorkerPool
 from graph.query.workers import Recipe, Request, ResultTooLarge
 
 __all__ = ["DEFAULT_MAX_BODY", "DEFAULT_MAX_BYTES", "Endpoint", "build_app", "free_port", "start"]
@@ -63,23 +67,27 @@ class Settings:
     read_timeout: float = 10.0
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    """Return a TCP port that is free on ``host`` right now."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.bind((host, 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _error(status: int, message: str) -> PlainTextResponse:
     return PlainTextResponse(message.splitlines()[0] + "\n", status, headers=_HEADERS)
 
 
 async def _answer(
-    pool: WorkerPool, settings: Settings, request: HttpRequest, parsed: Parsed, **bound: Any
+    pool: WorkerPool,
+    settings: Settings,
+    request: HttpRequest,
+    parsed: Parsed,
+    verdicts: Verdicts,
+    **bound: Any,
 ) -> Response:
-    """Guard a query, negotiate its format and run it on a worker."""
-    verdict = guard(parsed.text, pool.graphs)
+    """Guard a query (in a worker), negotiate its format and run it, all within one time limit."""
+    deadline = time.monotonic() + pool.timeout
+    verdict = verdicts.get(parsed.text)
+    if verdict is None:
+        try:
+            verdict = await pool.check(parsed.text, deadline)
+        except QueryError as error:
+            return _refusal(error)
+        verdicts.put(parsed.text, verdict)
     if verdict.status != 200:
         return _error(verdict.status, verdict.message)
     chosen = negotiate(request.headers.get("accept"), verdict.shape)
@@ -98,14 +106,19 @@ async def _answer(
         str(request.url.replace(query="")),
     )
     try:
-        reply = await pool.run(job)
-    except ResultTooLarge as error:
-        return _error(413, str(error))
+        reply = await pool.run(job, deadline)
     except QueryError as error:
-        stopped = "was stopped" in str(error) or "stayed busy" in str(error)
-        return _error(503 if stopped else 400, str(error))
+        return _refusal(error)
     headers = {**_HEADERS, "Vary": "Accept"}
     return Response(reply.body, 200, headers=headers, media_type=reply.media_type)
+
+
+def _refusal(error: QueryError) -> PlainTextResponse:
+    """Answer a failed query: 413 too large, 503 stopped or worker lost, else 400."""
+    if isinstance(error, ResultTooLarge):
+        return _error(413, str(error))
+    stopped = isinstance(error, WorkerLost) or "was stopped" in str(error) or "stayed busy" in str(error)
+    return _error(503 if stopped else 400, str(error))
 
 
 def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
@@ -113,6 +126,7 @@ def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
     limits = settings or Settings()
     cache: dict[str, Any] = {}
     index_lock = asyncio.Lock()
+    verdicts = Verdicts()
     bindings: dict[tuple[str, tuple[tuple[str, str], ...]], dict[str, Any]] = {}
 
     async def query(request: HttpRequest) -> Response:
@@ -129,7 +143,7 @@ def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
                     body = service_description(str(request.url.replace(query="")), chosen[1])
                     return Response(body, headers={**_HEADERS, "Vary": "Accept"}, media_type=chosen[0])
             return _error(error.status, error.message)
-        return await _answer(pool, limits, request, parsed)
+        return await _answer(pool, limits, request, parsed, verdicts)
 
     async def label_index() -> Any:
         async with index_lock:
@@ -163,7 +177,7 @@ def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
                 bindings.pop(next(iter(bindings)))
             bindings[key] = bound
         parsed = Parsed(chosen.text, None, None)
-        return await _answer(pool, limits, request, parsed, substitutions=bindings[key])
+        return await _answer(pool, limits, request, parsed, verdicts, substitutions=bindings[key])
 
     async def listing(request: HttpRequest) -> Response:
         from graph.query.run import named_queries
@@ -172,8 +186,8 @@ def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
 
     async def page(request: HttpRequest) -> Response:
         if "page" not in cache:
-            cache["page"] = _page()
-        return HTMLResponse(cache["page"], headers=_HEADERS)
+            cache["page"] = page_with_queries()
+        return HTMLResponse(cache["page"], headers={**_HEADERS, **PAGE_HEADERS})
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -194,16 +208,6 @@ def build_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
     ]
     routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
     return Starlette(routes=routes, lifespan=lifespan)
-
-
-def _page() -> str:
-    """Return the query page (:mod:`graph.present.query_page`) with the named queries and prefixes."""
-    from graph.core.vocab import PREFIXES
-    from graph.present.query_page import render_page
-    from graph.query.run import named_queries
-
-    queries = json.dumps([{**q.as_dict(), "text": q.text} for q in named_queries().values()])
-    return render_page(queries, {prefix: str(namespace) for prefix, namespace in PREFIXES.items()})
 
 
 @dataclass
@@ -261,14 +265,19 @@ def start(
     workers: int | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     read_timeout: float = 10.0,
-    max_connections: int = 512,
+    max_connections: int = 2048,
+    memory: int | None = DEFAULT_MEMORY,
+    head_seconds: float = 10.0,
+    max_head: int = 64 * 1024,
+    per_client: int = 64,
 ) -> Endpoint:
     """Open the store in ``workers`` processes, listen on ``host:port`` and return the endpoint.
 
     ``store`` is ``memory`` (the Turtle files of ``data``, loaded into each worker) or
     ``oxigraph:PATH`` (opened read-only); a ``sparql:URL`` store is an endpoint already and is
     refused. ``workers`` query processes run at once (default ``$BSKG_SERVE_WORKERS`` or the
-    number of CPUs, at least 2). Call :meth:`Endpoint.serve_forever`, then :meth:`Endpoint.close`.
+    number of CPUs, at least 2), each capped at ``memory``
+    bytes beyond its open store. Call :meth:`Endpoint.serve_forever`, then :meth:`Endpoint.close`.
     """
     recipe = Recipe.from_spec(store, data)
     limit = get_time_limit() if timeout is None else timeout
@@ -283,19 +292,20 @@ def start(
         sock.close()
         raise GraphError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
     try:
-        pool = WorkerPool(recipe, workers or _default_workers(), limit)
+        pool = WorkerPool(recipe, workers or _default_workers(), limit, memory)
     except GraphError:
         sock.close()
         raise
     app = build_app(pool, Settings(max_bytes, max_body, read_timeout))
+    connections = ConnectionLimits(head_seconds, max_head, per_client, open_files(max_connections))
     config = uvicorn.Config(
         app,
+        http=protocol_class(connections),
         log_level="warning",
         access_log=False,
         lifespan="on",
-        limit_concurrency=max_connections,
         timeout_keep_alive=5,
-        h11_max_incomplete_event_size=64 * 1024,
+        h11_max_incomplete_event_size=max_head + 64 * 1024,  # ours gives 431 first
         backlog=2048,
         server_header=False,
         timeout_graceful_shutdown=2,

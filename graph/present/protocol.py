@@ -2,28 +2,29 @@
 
 A request is read once (:func:`read_query`): its query text, dataset IRIs and the refusals the
 protocol calls for (no query, two queries, an update, a wrong or duplicated ``Content-Type``,
-bad UTF-8, a body too big or too slow). The text that :func:`guard` parses with rdflib is the text
-the worker runs; verdicts are cached by the exact text (and the store's graph names), so a query
-sent again is not parsed again. :func:`negotiate` reads ``Accept`` (quality values, wildcards).
+bad UTF-8, a body too big or too slow). The text that the guard checks, in a query worker
+(:func:`graph.query.guard.verdict`), is the text the worker runs; :class:`Verdicts` remembers
+verdicts by the exact text, so a query sent again is not parsed again. :func:`negotiate` reads
+``Accept`` (quality values, wildcards).
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import urllib.parse
+from collections import OrderedDict
 from dataclasses import dataclass
 from email.message import Message
-from functools import lru_cache
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
-from graph.core.errors import QueryError
+from graph.query.guard import Verdict
 
 __all__ = [
     "Parsed",
     "ProtocolError",
-    "Verdict",
-    "guard",
+    "Verdicts",
     "negotiate",
     "read_body",
     "read_query",
@@ -71,15 +72,6 @@ class Parsed:
     named_graphs: tuple[str, ...] | None
 
 
-@dataclass(frozen=True)
-class Verdict:
-    """What the guard decided: the result shape of an allowed query, or a refusal."""
-
-    shape: str = ""
-    status: int = 200
-    message: str = ""
-
-
 def _media_type(value: str) -> tuple[str, dict[str, str]]:
     message = Message()
     message["content-type"] = value
@@ -117,6 +109,9 @@ async def read_body(request: Request, limit: int, seconds: float) -> bytes:
         await asyncio.wait_for(collect(), seconds)
     except TimeoutError:
         raise ProtocolError(408, f"the request body did not arrive within {seconds:g} s") from None
+    except ClientDisconnect:  # nobody to answer: one line in the log, no traceback
+        sys.stderr.write("bskg serve: a client disconnected in the middle of its request body\n")
+        raise ProtocolError(400, "the client disconnected before the whole body arrived") from None
     return b"".join(chunks)
 
 
@@ -162,30 +157,36 @@ async def read_query(request: Request, limit: int, seconds: float) -> Parsed:
     return Parsed(queries[0], default if dataset else None, named if dataset else None)
 
 
-@lru_cache(maxsize=4096)
-def guard(text: str, local_graphs: frozenset[str]) -> Verdict:
-    """Parse a query with rdflib and refuse updates, SERVICE and FROM outside the store (cached).
+class Verdicts:
+    """The guard's verdicts on query texts already seen, kept while their texts total ``budget`` bytes.
 
-    >>> guard("SELECT * { SERVICE <http://127.0.0.2/> { ?s ?p ?o } }", frozenset()).status
-    403
-    >>> guard("ASK { ?s a bso:Cause }", frozenset()).shape
+    >>> seen = Verdicts(budget=10)
+    >>> seen.put("ASK {}", Verdict("solutions")); seen.get("ASK {}").shape
     'solutions'
+    >>> seen.put("ASK { }", Verdict("solutions")); seen.get("ASK {}") is None
+    True
     """
-    from graph.query.guard import network_keywords, refuse_network
-    from graph.query.named import prepare
 
-    try:
-        query = prepare(text)
-    except QueryError as error:
-        refused = "updates are refused" in str(error)
-        return Verdict(status=403 if refused else 400, message=str(error).removeprefix("query: "))
-    if "SERVICE" in network_keywords(text):
-        return Verdict(status=403, message="SERVICE is refused: queries may not call other endpoints")
-    try:
-        refuse_network(query.algebra, local_graphs)
-    except QueryError as error:
-        return Verdict(status=403, message=str(error))
-    return Verdict(shape=_SHAPES[query.algebra.name.removesuffix("Query").upper()])
+    def __init__(self, budget: int = 8 << 20) -> None:
+        self.budget, self.size = budget, 0
+        self._seen: OrderedDict[str, Verdict] = OrderedDict()
+
+    def get(self, text: str) -> Verdict | None:
+        """Return the verdict on ``text``, if it is remembered."""
+        found = self._seen.get(text)
+        if found is not None:
+            self._seen.move_to_end(text)
+        return found
+
+    def put(self, text: str, verdict: Verdict) -> None:
+        """Remember a verdict, forgetting the oldest ones past the budget (texts over it: never)."""
+        if len(text) > self.budget or text in self._seen:
+            return
+        self._seen[text] = verdict
+        self.size += len(text)
+        while self.size > self.budget:
+            old, _ = self._seen.popitem(last=False)
+            self.size -= len(old)
 
 
 def negotiate(accept: str | None, shape: str) -> tuple[str, str] | None:

@@ -12,7 +12,7 @@ import html
 import json
 from pathlib import Path
 
-__all__ = ["STATIC_DIR", "render_page"]
+__all__ = ["PAGE_HEADERS", "STATIC_DIR", "page_with_queries", "render_page"]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 """The folder the endpoint serves at ``static/``: the vendored YASGUI and the page's own JS/CSS."""
@@ -21,6 +21,12 @@ _CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "connect-src 'self'; img-src 'self' data: blob:; font-src 'self'; base-uri 'none'; form-action 'none'"
 )
+#: Headers the page is served with: its policy again, with ``frame-ancestors`` (which a ``<meta>``
+#: policy cannot carry), so no other site can frame it.
+PAGE_HEADERS = {
+    "Content-Security-Policy": _CSP + "; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+}
 
 _TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -122,3 +128,13 @@ def render_page(queries_json: str, prefixes: dict[str, str]) -> str:
         queries=_inert_json(queries),
         prefixes=_inert_json({str(k): str(v) for k, v in prefixes.items()}),
     )
+
+
+def page_with_queries() -> str:
+    """Return the query page (:mod:`graph.present.query_page`) with the named queries and prefixes."""
+    from graph.core.vocab import PREFIXES
+    from graph.present.query_page import render_page
+    from graph.query.run import named_queries
+
+    queries = json.dumps([{**q.as_dict(), "text": q.text} for q in named_queries().values()])
+    return render_page(queries, {prefix: str(namespace) for prefix, namespace in PREFIXES.items()})

@@ -2,7 +2,10 @@
 
 The workers are those of :mod:`graph.query.workers`. A query waits for an idle worker and runs
 within the time limit (waiting counts too); past it, the worker gets SIGKILL at once, so its
-CPU use stops, and a replacement starts in the background.
+CPU use stops, and a replacement starts in the background. The guard runs in a worker too
+(:meth:`WorkerPool.check`), so no parse ever holds the event loop. Each worker's address space
+is capped (``memory`` bytes beyond what it holds once its store is open); a worker that dies,
+out of memory or crashed, is replaced and its query gets :class:`WorkerLost`, logged in one line.
 """
 
 from __future__ import annotations
@@ -10,13 +13,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import pickle
+import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from graph.core.errors import GraphError, QueryError
+from graph.query.guard import OUT_OF_MEMORY, Check, Limits, Verdict
 from graph.query.workers import (
     _HEADER,
     Recipe,
@@ -30,7 +36,36 @@ from graph.query.workers import (
     timeout_error,
 )
 
-__all__ = ["WorkerPool"]
+__all__ = ["DEFAULT_MEMORY", "WorkerLost", "WorkerPool"]
+
+#: Bytes of address space a worker may take beyond what it holds with its store open.
+DEFAULT_MEMORY = 1 << 30
+
+
+class WorkerLost(QueryError):
+    """The worker running a query died (out of memory or crashed); it has been replaced."""
+
+
+def _wait_exit(process: subprocess.Popen[bytes], seconds: float) -> int | None:
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        return process.wait(seconds)
+    return None
+
+
+def _cause(code: int | None, memory: int | None) -> str:
+    """Say in a few words why a worker ended, from its exit status.
+
+    >>> _cause(-6, 1 << 30)
+    'ran out of memory (the cap is 1024 MB beyond the store)'
+    >>> _cause(-11, None)
+    'crashed (signal SIGSEGV)'
+    """
+    if code == OUT_OF_MEMORY or (code == -signal.SIGABRT and memory):
+        cap = f" (the cap is {memory // (1 << 20)} MB beyond the store)" if memory else ""
+        return f"ran out of memory{cap}"
+    if code is not None and code < 0:
+        return f"crashed (signal {signal.Signals(-code).name})"
+    return "stopped" if code is None else f"stopped (exit status {code})"
 
 
 @dataclass(eq=False)
@@ -44,7 +79,7 @@ class _Worker:
         self.sock.setblocking(False)
         self.reader, self.writer = await asyncio.open_connection(sock=self.sock, limit=1 << 16)
 
-    async def ask(self, request: Request) -> tuple[str, Any]:
+    async def ask(self, request: Request | Check | Limits) -> tuple[str, Any]:
         assert self.reader is not None and self.writer is not None
         data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         self.writer.write(_HEADER.pack(len(data)) + data)
@@ -67,10 +102,12 @@ class WorkerPool:
     :meth:`attach` inside the event loop before :meth:`run`, and :meth:`close` at the end.
     """
 
-    def __init__(self, recipe: Recipe, size: int = 2, timeout: float = 30.0) -> None:
+    def __init__(
+        self, recipe: Recipe, size: int = 2, timeout: float = 30.0, memory: int | None = DEFAULT_MEMORY
+    ) -> None:
         if not timeout > 0:
             raise QueryError(f"the time limit must be a positive number of seconds, not {timeout!r}")
-        self.recipe, self.size, self.timeout = recipe, max(1, size), timeout
+        self.recipe, self.size, self.timeout, self.memory = recipe, max(1, size), timeout, memory
         self.replaced = 0
         started = [_spawn(recipe) for _ in range(self.size)]
         self.graphs: frozenset[str] = frozenset()
@@ -86,32 +123,61 @@ class WorkerPool:
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def attach(self) -> None:
-        """Connect the workers to the running event loop."""
+        """Connect the workers to the running event loop and cap their memory."""
         self._idle = asyncio.Queue()
         for worker in self._workers:
-            await worker.attach()
+            await self._ready(worker)
             self._idle.put_nowait(worker)
 
-    async def run(self, request: Request) -> Reply:
-        """Run a request on an idle worker within the time limit (waiting for one counts too)."""
+    async def _ready(self, worker: _Worker) -> None:
+        await worker.attach()
+        if self.memory:
+            await asyncio.wait_for(worker.ask(Limits(self.memory)), 60)
+
+    async def run(self, request: Request, deadline: float | None = None) -> Reply:
+        """Run a request on an idle worker before ``deadline`` (default: the time limit from now)."""
+        status, payload = await self._ask(request, deadline)
+        return _outcome(status, payload)
+
+    async def check(self, text: str, deadline: float | None = None) -> Verdict:
+        """Guard a user's query text in a worker (:func:`graph.query.guard.verdict`), within the limit."""
+        status, payload = await self._ask(Check(text, self.graphs), deadline)
+        if status != "ok":
+            raise QueryError(str(payload))
+        assert isinstance(payload, Verdict)
+        return payload
+
+    async def _ask(self, message: Request | Check, deadline: float | None) -> tuple[str, Any]:
+        """Send a message to an idle worker and return its answer; waiting for a worker counts."""
         assert self._idle is not None, "call attach() in the event loop first"
-        deadline = time.monotonic() + self.timeout
+        if deadline is None:
+            deadline = time.monotonic() + self.timeout
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+            worker = await asyncio.wait_for(self._idle.get(), max(0.01, deadline - time.monotonic()))
         except TimeoutError:
             raise QueryError(f"every query worker stayed busy for {self.timeout:g} s: try again") from None
         try:
-            status, payload = await asyncio.wait_for(
-                worker.ask(request), max(0.01, deadline - time.monotonic())
+            outcome = await asyncio.wait_for(
+                worker.ask(message),
+                max(0.01, deadline - time.monotonic()),
             )
         except TimeoutError:
             self._replace(worker)
             raise timeout_error(self.timeout) from None
-        except (OSError, EOFError, asyncio.IncompleteReadError, asyncio.CancelledError):
+        except (OSError, EOFError, asyncio.IncompleteReadError):
+            code = await asyncio.to_thread(_wait_exit, worker.process, 2.0)
+            self._replace(worker)
+            lost = WorkerLost(
+                f"the query worker {_cause(code, self.memory)} and was replaced: "
+                "ask for less (add a LIMIT, fewer joins)"
+            )
+            sys.stderr.write(f"bskg serve: query worker {worker.process.pid} {_cause(code, self.memory)}\n")
+            raise lost from None
+        except asyncio.CancelledError:
             self._replace(worker)
             raise
         self._idle.put_nowait(worker)
-        return _outcome(status, payload)
+        return outcome
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker now (SIGKILL) and start a new one in the background."""
@@ -131,7 +197,11 @@ class WorkerPool:
             _kill(process, sock)
             return
         worker = _Worker(process, sock)
-        await worker.attach()
+        try:
+            await self._ready(worker)
+        except (OSError, EOFError, asyncio.IncompleteReadError, TimeoutError):
+            _kill(process, sock)
+            return
         self._workers.append(worker)
         assert self._idle is not None
         self._idle.put_nowait(worker)

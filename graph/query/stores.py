@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +43,7 @@ from graph.query.results import Answer, from_json, from_ntriples
 from graph.query.values import is_graph_query, ox_term, values_block, with_values
 from graph.query.worker import Worker
 from graph.query.workers import Request
+from graph.store.http import check_url, exchange, said
 from graph.store.oxigraph import open_folder
 from graph.store.spec import StoreSpec
 from graph.view.tables import Tables
@@ -164,8 +163,10 @@ class RemoteStore:
     _index: LabelIndex | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        if urllib.parse.urlsplit(self.url).scheme not in ("http", "https"):
-            raise GraphError(f"sparql:{self.url}: the endpoint must be an http(s) URL")
+        try:
+            check_url(self.url)
+        except QueryError as error:
+            raise GraphError(f"sparql:{error}") from None
         self.spec = self.spec or f"sparql:{self.url}"
 
     def index(self) -> LabelIndex:
@@ -183,25 +184,16 @@ class RemoteStore:
         body = prefixed(with_values(text, bindings))
         graph_query = is_graph_query(text)
         accept = "application/n-triples" if graph_query else "application/sparql-results+json"
-        request = urllib.request.Request(  # noqa: S310 (http(s) only, checked above)
-            self.url,
-            data=urllib.parse.urlencode({"query": body}).encode("utf-8"),
-            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
-            method="POST",
-        )
         limit = get_time_limit() if timeout is None else timeout
-        try:
-            with urllib.request.urlopen(request, timeout=limit) as response:  # noqa: S310
-                payload = response.read()
-                ceiling = response.headers.get("X-SPARQL-MaxRows")
-        except urllib.error.HTTPError as error:
-            detail = error.read().decode("utf-8", "replace").strip().splitlines()
-            reason = detail[0] if detail else error.reason
-            raise QueryError(f"{self.url} answered {error.code}: {reason}") from None
-        except TimeoutError:
-            raise QueryError(f"{self.url} gave no answer within {limit:g} s") from None
-        except (urllib.error.URLError, OSError) as error:
-            raise QueryError(f"cannot reach {self.url}: {getattr(error, 'reason', error)}") from None
+        reply = exchange(  # one deadline over the whole exchange, a size cap, no redirect elsewhere
+            self.url,
+            body=urllib.parse.urlencode({"query": body}).encode("utf-8"),
+            headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            seconds=limit,
+        )
+        if reply.status >= 400:
+            raise QueryError(f"{self.url} answered {reply.status}: {said(reply.body) or reply.reason}")
+        payload, ceiling = reply.body, reply.headers.get("X-SPARQL-MaxRows")
         answer = _read_remote(self.url, payload, text, graph_query)
         _refuse_truncated(self.url, ceiling, answer)
         return answer

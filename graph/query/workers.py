@@ -33,6 +33,7 @@ from typing import Any
 from rdflib.term import Node
 
 from graph.core.errors import GraphError, QueryError
+from graph.query.guard import OUT_OF_MEMORY, Check, Limits
 from graph.query.results import write_results
 from graph.query.values import ox_term, with_values
 from graph.store.spec import StoreSpec
@@ -206,15 +207,23 @@ def _worker_main(recipe: Recipe, sock: socket.socket) -> None:
     serve_requests(store, sock)
 
 
-def respond(store: Any, request: Request) -> tuple[str, Any]:
-    """Answer one request on a pyoxigraph store: ``("ok", Reply)``, or a status and a one-line error."""
+def respond(store: Any, request: Request | Check | Limits) -> tuple[str, Any]:
+    """Answer one request on a pyoxigraph store: ``("ok", Reply)``, or a status and a one-line error.
+
+    A :class:`~graph.query.guard.Check` or :class:`~graph.query.guard.Limits` (the guard and the memory
+    cap) is answered by itself; a query past the memory cap ends the worker, whose parent replaces it.
+    """
     import pyoxigraph as ox
 
     from graph.core.vocab import PREFIXES
 
     prefixes = {name: str(namespace) for name, namespace in PREFIXES.items()}
     try:
+        if isinstance(request, Check | Limits):
+            return "ok", request.answer()
         return _answer(ox, store, prefixes, request)
+    except MemoryError:  # past the memory cap: end here, the parent starts a fresh worker
+        os._exit(OUT_OF_MEMORY)
     except ResultTooLarge as error:
         return "too-large", str(error)
     except SyntaxError as error:

@@ -53,6 +53,7 @@ def load_into(
     auth: tuple[str, str] | None = None,
     force: bool = False,
     progress: bool | None = None,
+    insecure_basic: bool = False,
 ) -> int:
     """Fill a store with the graph of ``data`` (default: the bundled one); return the triple count.
 
@@ -68,17 +69,25 @@ def load_into(
     graph
         On an endpoint, the named graph to replace (``PUT ?graph=IRI``); nothing else is touched.
     auth
-        ``(user, password)`` for an endpoint that asks for HTTP digest or basic authentication.
+        ``(user, password)`` for an endpoint that asks for HTTP digest authentication, or basic
+        over HTTPS.
     force
         Replace a folder's default graph even when it holds more triples than the new data.
     progress
         Show progress bars (default: on a terminal only).
+    insecure_basic
+        Answer a plain-HTTP server's Basic challenge too (the password then travels in clear).
 
     Raises
     ------
     graph.core.errors.GraphError
         A folder given ``graph``, an endpoint that refuses the graph or cannot be reached.
     """
+    if not target.strip():
+        raise GraphError("--into needs a folder or an http(s) Graph Store URL, not an empty string")
+    if "://" in target and urllib.parse.urlsplit(target).scheme not in ("http", "https"):
+        scheme = target.split("://", 1)[0]
+        raise GraphError(f"--into {target}: {scheme}:// is not supported: give a folder or an http(s) URL")
     files = data_files(resolve(data))
     if urllib.parse.urlsplit(target).scheme not in ("http", "https"):
         if graph is not None:
@@ -86,7 +95,8 @@ def load_into(
         return fill(Path(target), files, force=force, progress=progress)
     count = len(read_files(files, progress=progress))  # every file checked before anything is sent
     for number, payload in enumerate(in_requests(in_file_order(files))):
-        put_graph(target, payload, graph=graph, auth=auth, method="POST" if number else "PUT")
+        method = "POST" if number else "PUT"
+        put_graph(target, payload, graph=graph, auth=auth, method=method, insecure_basic=insecure_basic)
     return count
 
 
@@ -148,6 +158,7 @@ def put_graph(
     graph: str | None = None,
     auth: tuple[str, str] | None = None,
     method: str = "PUT",
+    insecure_basic: bool = False,
 ) -> None:
     """Replace (``PUT``) or add to (``POST``) one graph of a Graph Store Protocol endpoint.
 
@@ -164,9 +175,12 @@ def put_graph(
     graph
         The named graph to replace; None replaces the endpoint's default graph.
     auth
-        ``(user, password)``: digest (challenge fetched first, see the module doc) or basic.
+        ``(user, password)``: digest (challenge fetched first, see the module doc), or basic over
+        HTTPS only (over plain HTTP it would send the password in clear) unless ``insecure_basic``.
     method
         ``PUT`` replaces the graph, ``POST`` adds to it.
+    insecure_basic
+        Allow basic authentication over plain HTTP.
     """
     separator = "&" if "?" in target else "?"
     which = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
@@ -175,11 +189,14 @@ def put_graph(
         url, data=payload, headers={"Content-Type": "application/n-triples"}, method=method
     )
     opener = urllib.request.build_opener()
+    basic = False
     if auth is not None:
         passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         passwords.add_password(None, target, *auth)
         digest = urllib.request.HTTPDigestAuthHandler(passwords)
-        opener = urllib.request.build_opener(digest, urllib.request.HTTPBasicAuthHandler(passwords))
+        basic = urllib.parse.urlsplit(target).scheme == "https" or insecure_basic
+        handlers = [digest, urllib.request.HTTPBasicAuthHandler(passwords)] if basic else [digest]
+        opener = urllib.request.build_opener(*handlers)
         try:
             challenge = _challenge(urllib.request.build_opener(), url)
         except (urllib.error.URLError, OSError) as error:
@@ -195,6 +212,12 @@ def put_graph(
                 response.read()
             return
         except urllib.error.HTTPError as error:
+            asked = error.headers.get("WWW-Authenticate", "") if error.code == 401 else ""
+            if auth is not None and asked.lower().startswith("basic") and not basic:
+                raise GraphError(
+                    f"{target} asks for Basic authentication, which would send the password in clear "
+                    "over plain HTTP: use https:// or digest, or allow it with --insecure-basic"
+                ) from None
             if error.code in (401, 403):
                 raise GraphError(
                     f"{target} refused the graph: HTTP {error.code} {error.reason} "

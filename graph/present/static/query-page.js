@@ -35,6 +35,44 @@
     requestConfig: { endpoint: "query", method: "POST" },
     extraKeys: { "Ctrl-Enter": run, "Cmd-Enter": run },
   });
+  // Yasr builds each cell as HTML from the values (sanitized, not escaped: an IRI holding a quote
+  // broke out of its href). Cells are built here from text instead: every value escaped, links
+  // only to http(s) IRIs.
+  const escapeHtml = (text) => String(text).replace(/[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  function iriCell(iri, known, compact) {
+    let shown = iri, prefixed = false;
+    for (const [name, namespace] of Object.entries(known || {})) {
+      if (namespace && iri.startsWith(namespace)) { shown = name + ":" + iri.slice(namespace.length); prefixed = true; break; }
+    }
+    const text = escapeHtml(shown);
+    const inner = /^https?:\/\//i.test(iri)
+      ? `<a class="iri" target="_blank" rel="noopener noreferrer" href="${escapeHtml(iri)}">${text}</a>`
+      : `<span class="iri">${text}</span>`;
+    return prefixed || compact ? inner : `&lt;${inner}&gt;`;
+  }
+  Yasr.plugins.table.prototype.getCellContent = function (binding, known) {
+    const compact = !!(this.persistentConfig && this.persistentConfig.compact);
+    if (binding.type === "uri") return `<div><span>${iriCell(binding.value, known, compact)}</span></div>`;
+    let text = escapeHtml(binding.value);
+    if (!compact && binding["xml:lang"]) text = `"${text}"<sup>@${escapeHtml(binding["xml:lang"])}</sup>`;
+    else if (!compact && binding.datatype) text = `"${text}"<sup>^^${iriCell(binding.datatype, known, false)}</sup>`;
+    return `<div><span class="nonIri">${text}</span></div>`;
+  };
+  // Yasr also passes each raw value through DOMPurify for DataTables' sort and search, which
+  // parses it as HTML (a label "<img onerror=...>" became an element, stopped only by the CSP):
+  // those get the escaped text, which DataTables reads back as the same characters.
+  const columns = Yasr.plugins.table.prototype.getColumns;
+  Yasr.plugins.table.prototype.getColumns = function () {
+    const known = this.yasr.getPrefixes();
+    return columns.call(this).map((column, index) => index === 0 ? column : {
+      ...column,
+      title: escapeHtml(column.name),
+      render: (term, type) => term === "" ? term
+        : (type === "filter" || type === "sort" || !type) ? escapeHtml(term.value)
+          : this.getCellContent(term, known),
+    });
+  };
   // DataTables creates the rows of each page as it shows them: label the IRIs in each new row.
   Yasr.plugins.table.defaults.tableConfig.createdRow = (row) => decorate(row);
   const yasr = new Yasr($("results"), {
