@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from graph.core.errors import QueryError, UnknownEntity
+from graph.core.errors import QueryError
 from graph.core.lookup import close_matches
 from graph.core.vocab import BSO, GUIDANCE, RELATIONS
 from graph.query.guard import refuse_network
@@ -61,14 +61,9 @@ def _named(name: str) -> NamedQuery:
 
 def _value(param: Param, value: Any, index: LabelIndex) -> Node:
     if param.kind == "entity":
-        if isinstance(value, URIRef):
-            return value
         if not isinstance(value, str):
             raise QueryError(f"parameter {param.name}: expected a name, got {type(value).__name__}")
-        try:
-            return index.resolve(value)
-        except UnknownEntity as error:
-            raise UnknownEntity(value, error.suggestions) from None
+        return index.resolve(value)
     if param.kind == "relation":
         text = str(value).removeprefix(str(BSO._NS)).removeprefix("bso:")
         if text not in RELATIONS and text not in GUIDANCE:
