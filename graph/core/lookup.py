@@ -42,10 +42,12 @@ __all__ = [
     "Match",
     "Names",
     "Resolution",
+    "Resolver",
     "TERM",
     "close_matches",
     "curie",
     "find_in",
+    "id_forms",
     "resolve_in",
     "similar",
 ]
@@ -159,6 +161,14 @@ class Resolution:
         return f"{text!r} also names {', '.join(self.others)}; answering for {self.label}"
 
 
+class Resolver(Protocol):
+    """Anything that turns a name into the one entity it names (a label index, a store's lookup)."""
+
+    def resolve(self, text: str | URIRef) -> URIRef:
+        """Return the entity ``text`` names, or raise :class:`~graph.core.errors.UnknownEntity`."""
+        ...
+
+
 class Names(Protocol):
     """What :func:`find_in` and :func:`resolve_in` ask of wherever a graph's names are kept."""
 
@@ -259,6 +269,23 @@ def _as_iri(text: str) -> URIRef | None:
     return URIRef(text) if local.startswith("//") or prefix in ("urn", "mailto") else None
 
 
+def id_forms(text: str | URIRef) -> list[URIRef]:
+    """Return the IRIs a text may spell as an IRI, a CURIE or an entity id (none for a name with spaces).
+
+    >>> [str(iri) for iri in id_forms("bs:stress") + id_forms("stress") + id_forms("back pain")]
+    ['https://w3id.org/backspasm-kg/id/stress', 'https://w3id.org/backspasm-kg/id/stress']
+    """
+    candidate = str(text).strip()
+    if isinstance(text, URIRef):
+        return [URIRef(candidate)]
+    iri = _as_iri(candidate)
+    if iri is not None:
+        return [iri]
+    if candidate and not any(ch.isspace() or ch in '<>"{}|^`\\:' for ch in candidate):
+        return [URIRef(str(BS) + candidate)]
+    return []
+
+
 def resolve_in(names: Names, text: str | URIRef) -> Resolution:
     """Return the one entity ``text`` names: an IRI, a CURIE, an id, or a name (see the module rules).
 
@@ -266,18 +293,15 @@ def resolve_in(names: Names, text: str | URIRef) -> Resolution:
     clearly, :class:`~graph.core.errors.Ambiguous` when several answer equally well.
     """
     candidate = str(text).strip()
-    iri = URIRef(candidate) if isinstance(text, URIRef) else _as_iri(candidate)
-    if iri is not None:
+    spelled = id_forms(text)
+    for iri in spelled:
         if names.known(iri):
             return Resolution(iri, names.label(iri), candidate)
-        local = str(iri).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    if spelled and (isinstance(text, URIRef) or ":" in candidate):
+        local = str(spelled[0]).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
         wanted = local.replace("_", " ")
         matches, refused = _rank(names, wanted)
         raise UnknownEntity(str(text), _suggestions(names, wanted, [m.label for m in matches] + refused))
-    if candidate and not any(ch.isspace() or ch in '<>"{}|^`\\:' for ch in candidate):
-        iri = URIRef(str(BS) + candidate)
-        if names.known(iri):
-            return Resolution(iri, names.label(iri), candidate)
     exact = names.named(normalize(candidate))
     if exact and max(weight for _, weight, _ in exact) > _FUZZY_BEST:
         matches, refused = _exactly(names, exact), []  # no partial or fuzzy match scores as high
