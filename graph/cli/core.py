@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from graph.cli.common import add_json_flag, add_quotes_flag, emit_json, graph_of, print_quotes, print_table
-from graph.cli.stored import add_store_option, lookup, question_graph, resolve
+from graph.cli.stored import add_store_option, lookup, question_graph, resolve, store_of
 from graph.quality.validate import validate
 from graph.questions.card import describe
 from graph.questions.stats import stats
@@ -47,6 +47,7 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
         "stats", parents=[parent], help="counts of triples, entities, relations, evidence"
     )
     add_json_flag(summary)
+    add_store_option(summary)
     summary.set_defaults(run=_stats)
 
 
@@ -113,7 +114,13 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    summary = stats(graph_of(args))
+    store = store_of(args)
+    if store is None:
+        summary = stats(graph_of(args))
+    else:
+        from graph.query.counts import summary as counted
+
+        summary = counted(store)
     if args.json:
         emit_json(summary)
         return 0

@@ -40,7 +40,8 @@ __all__ = ["CANDIDATES", "Lookup", "answer_index", "labels_of", "lookup_of"]
 CANDIDATES = 2000
 #: Entities named in one ``VALUES`` block.
 _BATCH = 400
-_CLASSES = " ".join(f"bso:{name}" for name in CLASS_NAMES)
+_CLASSES = " ".join(f"bso:{name}" for name in (*CLASS_NAMES, "UrgencyLevel"))
+_LEVEL = str(BSO.UrgencyLevel)
 _PREDICATES = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
 _LOCAL = {str(BSO[name]): name for name in CLASS_NAMES}
 
@@ -72,14 +73,14 @@ class Lookup:
     def find(self, text: str, limit: int = 10) -> list[Match]:
         """Return the entities (and urgency levels) that answer to ``text``, best first.
 
-        An IRI, CURIE or id of an entity comes first, as a match of score 1.0.
+        An IRI, CURIE or id of an entity that is not also a name finds that entity alone (score 1.0).
         """
         names = self._names(text)
-        found = find_in(names, text, limit)
-        for iri in id_forms(text):
-            if names.known(iri) and all(m.iri != iri for m in found):
-                found.insert(0, Match(iri, names.label(iri), names.types_of(iri), 1.0, text.strip(), "id"))
-        return found[:limit]
+        if not names.named(normalize(text)):
+            for iri in id_forms(text):
+                if names.known(iri):
+                    return [Match(iri, names.label(iri), names.types_of(iri), 1.0, text.strip(), "id")]
+        return find_in(names, text, limit)
 
 
 def lookup_of(store: Store, *, progress: bool | None = None) -> Lookup:
@@ -142,14 +143,17 @@ def _candidates(store: Store, text: str) -> LabelIndex:
             test = " || ".join(f"CONTAINS(LCASE(STR(?l)), {term_text(Literal(p))})" for p in pieces if p)
             if test:
                 rows += _rows(store, shape(f"FILTER({test})"))
+    levels: set[str] = set()
     for subject, predicate, label, klass in rows:
         if klass in _LOCAL:
             types[subject].append(_LOCAL[klass])
+        elif klass == _LEVEL:
+            levels.add(subject)
         if predicate:
             names[subject][predicate].add(label)
-    for subject, label in labels_of(store, types).items():
+    for subject, label in labels_of(store, [*types, *levels]).items():
         names[subject][str(RDFS.label)].add(label)
-    return LabelIndex.of(types, names)
+    return LabelIndex.of(types, names, levels)
 
 
 def labels_of(store: Store, entities: Iterable[str]) -> dict[str, str]:
