@@ -28,6 +28,7 @@ COMMANDS = [
     ["path", "stress", "ibuprofen"],
     ["path", "dehydration", "muscle relaxant"],
     ["stats"],
+    ["top", "-n", "5"],
     ["conflicts"],
 ]
 

@@ -16,7 +16,7 @@ from graph.core.vocab import CLASS_NAMES, RELATIONS
 if TYPE_CHECKING:
     from graph.query.stores import Store
 
-__all__ = ["conflict_seeds", "summary"]
+__all__ = ["conflict_seeds", "summary", "top_candidates"]
 
 _CLASSES = " ".join(f"bso:{name}" for name in CLASS_NAMES)
 _RELATIONS = " ".join(f"bso:{name}" for name in RELATIONS)
@@ -91,3 +91,36 @@ def conflict_seeds(store: Store, opposed: tuple[str, ...]) -> list[str]:
     )
     answer = store.execute(query, {}, None)
     return sorted(str(row[0]) for row in answer.rows if row[0] is not None)
+
+
+def _at_least(store: Store, grouped: str, n: int) -> list[str]:
+    """Return the entities whose count in ``grouped`` (``?e ?k`` per entity) reaches the ``n``-th highest."""
+    ranked = f"SELECT ?e ?k WHERE {{ {grouped} }} ORDER BY DESC(?k) LIMIT {max(n, 1)}"
+    rows = store.execute(ranked, {}, None).rows
+    if not rows:
+        return []
+    floor = int(str(rows[-1][1]))
+    kept = f"SELECT ?e WHERE {{ {grouped} FILTER(?k >= {floor}) }}"
+    return sorted(str(row[0]) for row in store.execute(kept, {}, None).rows if row[0] is not None)
+
+
+def top_candidates(
+    store: Store, n: int, edges: tuple[str, ...], kinds: tuple[str, ...]
+) -> tuple[list[str], list[str]]:
+    """Return the entities that may rank in the first ``n`` of ``bskg top``: most related, best supported.
+
+    Every entity whose count reaches the ``n``-th highest is kept (ties included), so ranking their
+    neighbourhood gives the same first ``n`` as ranking the whole graph.
+    """
+    relations = " ".join(f"bso:{name}" for name in edges)
+    degree = (
+        f"{{ SELECT ?e (COUNT(*) AS ?k) WHERE {{ VALUES ?p {{ {relations} }} "
+        "{ ?e ?p ?o FILTER(isIRI(?o)) } UNION { ?s ?p ?e FILTER(isIRI(?s)) } } GROUP BY ?e }"
+    )
+    classes = " ".join(f"bso:{name}" for name in kinds)
+    support = (
+        f"{{ SELECT ?e (COUNT(DISTINCT ?src) AS ?k) WHERE {{ VALUES ?c {{ {classes} }} ?e a ?c . "
+        f"VALUES ?p {{ bso:treats bso:prevents bso:targets }} ?e ?p ?o OPTIONAL {{ {_EVIDENCE} "
+        "FILTER(?es = ?e && ?ep = ?p && ?eo = ?o) } } GROUP BY ?e }"
+    )
+    return _at_least(store, degree, n), _at_least(store, support, n)
