@@ -21,26 +21,25 @@ __all__ = ["conflict_seeds", "summary", "top_candidates"]
 _CLASSES = " ".join(f"bso:{name}" for name in CLASS_NAMES)
 _RELATIONS = " ".join(f"bso:{name}" for name in RELATIONS)
 _TYPED = f"VALUES ?c {{ {_CLASSES} }} ?s a ?c FILTER(isIRI(?s))"
-#: An evidence node as the loaded graph's evidence index counts one: all four parts present.
-_EVIDENCE = (
-    "?e a rdf:Statement ; rdf:subject ?es ; rdf:predicate ?ep ; rdf:object ?eo ; bso:line ?line . "
-    "OPTIONAL { ?e prov:wasDerivedFrom ?from OPTIONAL { ?from a bso:Source ; dcterms:identifier ?id } } "
-    'BIND(COALESCE(?id, STR(?from), "?") AS ?src)'
-)
+
+
+#: The parts of an evidence node the loaded graph's evidence index requires.
+_EVIDENCE = "?e rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; bso:line ?line ; a rdf:Statement ."
 _QUERIES = {
     "triples": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
     "entities": f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_TYPED} }}",
     "classes": f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {_TYPED} }} GROUP BY ?c",
     "relations": f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ VALUES ?p {{ {_RELATIONS} }} ?s ?p ?o }} GROUP BY ?p",
     "evidence": (
-        f"SELECT ?src (COUNT(*) AS ?n) (SUM(IF(?hedged, 1, 0)) AS ?h) WHERE {{ {_EVIDENCE} "
-        "OPTIONAL { ?e bso:claimStrength ?strength } "
-        "BIND(COALESCE(?strength = bso:Hedged, false) AS ?hedged) } GROUP BY ?src"
+        f"SELECT ?from (COUNT(*) AS ?n) (SUM(IF(?strength = bso:Hedged, 1, 0)) AS ?h) WHERE {{ {_EVIDENCE} "
+        "OPTIONAL { ?e prov:wasDerivedFrom ?from } OPTIONAL { ?e bso:claimStrength ?strength } } "
+        "GROUP BY ?from"
     ),
-    "support": (
-        "SELECT ?n (COUNT(*) AS ?k) WHERE { { SELECT ?s ?p ?o (COUNT(DISTINCT ?src) AS ?n) WHERE { "
-        f"VALUES ?p {{ {_RELATIONS} }} ?s ?p ?o OPTIONAL {{ {_EVIDENCE} "
-        "FILTER(?es = ?s && ?ep = ?p && ?eo = ?o) } } GROUP BY ?s ?p ?o } } GROUP BY ?n"
+    "sources": "SELECT ?from ?id WHERE { ?from a bso:Source ; dcterms:identifier ?id }",
+    "support": (  # relations with evidence, by how many sources; the others have none
+        "SELECT ?n (COUNT(*) AS ?k) WHERE { { SELECT ?s ?p ?o (COUNT(DISTINCT ?from) AS ?n) WHERE { "
+        f"VALUES ?p {{ {_RELATIONS} }} ?e rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ; "
+        "bso:line ?line ; prov:wasDerivedFrom ?from } GROUP BY ?s ?p ?o } } GROUP BY ?n"
     ),
     "disagreements": "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a bso:Disagreement }",
 }
@@ -59,11 +58,18 @@ def summary(store: Store) -> dict[str, object]:
     """Return what :func:`graph.questions.stats.stats` returns, counted by the store."""
     per_class = {_local(c): int(n) for c, n in _rows(store, "classes")}
     per_property = {_local(p): int(n) for p, n in _rows(store, "relations")}
-    evidence = sorted((src, int(n), int(h or 0)) for src, n, h in _rows(store, "evidence"))
-    support: dict[str, int] = {}
+    ids = dict((source, id_) for source, id_ in _rows(store, "sources"))
+    by_source: dict[str, tuple[int, int]] = {}
+    for source, n, h in _rows(store, "evidence"):
+        key = ids.get(source, source or "?")
+        held = by_source.get(key, (0, 0))
+        by_source[key] = (held[0] + int(n), held[1] + int(h or 0))
+    evidence = sorted((key, n, h) for key, (n, h) in by_source.items())
+    support = {"0": sum(per_property.values())}
     for n, k in _rows(store, "support"):
         key = "3+" if int(n) >= 3 else n
         support[key] = support.get(key, 0) + int(k)
+        support["0"] -= int(k)
     return {
         "triples": int(_rows(store, "triples")[0][0]),
         "entities": int(_rows(store, "entities")[0][0]),
@@ -119,8 +125,8 @@ def top_candidates(
     )
     classes = " ".join(f"bso:{name}" for name in kinds)
     support = (
-        f"{{ SELECT ?e (COUNT(DISTINCT ?src) AS ?k) WHERE {{ VALUES ?c {{ {classes} }} ?e a ?c . "
-        f"VALUES ?p {{ bso:treats bso:prevents bso:targets }} ?e ?p ?o OPTIONAL {{ {_EVIDENCE} "
-        "FILTER(?es = ?e && ?ep = ?p && ?eo = ?o) } } GROUP BY ?e }"
+        f"{{ SELECT ?e (COUNT(DISTINCT ?from) AS ?k) WHERE {{ VALUES ?c {{ {classes} }} ?e a ?c . "
+        "VALUES ?p { bso:treats bso:prevents bso:targets } ?e ?p ?o OPTIONAL { ?ev rdf:predicate ?p ; "
+        "rdf:subject ?e ; rdf:object ?o ; bso:line ?line ; prov:wasDerivedFrom ?from } } GROUP BY ?e }"
     )
     return _at_least(store, degree, n), _at_least(store, support, n)
