@@ -13,9 +13,9 @@ The rules of resolution, in order:
 
 1. An IRI, a CURIE (``bs:stress``) or an entity's id names that entity; an IRI or CURIE that names
    no entity is unknown (with suggestions from its last segment), never read as a name.
-2. Otherwise the best match must be a misspelling that passes rule 3, or score at least
-   :data:`ACCEPT`, and be the only one with its score: two entities that answer equally well
-   (a tie) are refused with both named.
+2. Otherwise the best match must score at least :data:`ACCEPT` (a guess is a suggestion, not an
+   answer) and be the only one with its score: two entities that answer equally well (a tie)
+   are refused with both named.
 3. A fuzzy match only counts when it reads as a typo of the name (one edit in four letters at most,
    :data:`CLOSE`) or as the name run into other letters ("scoliosisthe": one holds the other
    whole, the shorter at least six letters and 0.6 of the longer's length): "interaction"
@@ -307,7 +307,7 @@ def resolve_in(names: Names, text: str | URIRef) -> Resolution:
         matches, refused = _exactly(names, exact), []  # no partial or fuzzy match scores as high
     else:
         matches, refused = _rank(names, candidate)
-    accepted = [m for m in matches if (m.score >= ACCEPT or m.how == "typo") and names.known(m.iri)]
+    accepted = [m for m in matches if m.score >= ACCEPT and names.known(m.iri)]
     if not accepted:
         raise UnknownEntity(str(text), _suggestions(names, candidate, [m.label for m in matches] + refused))
     top = accepted[0]
