@@ -64,11 +64,8 @@ def _cache_file(folder: Path) -> Path:
 
 
 def index_file(folder: Path) -> Path:
-    """Return where a store folder's index is kept: in the folder if it can be written, else the cache."""
-    inside = folder / FILE
-    if inside.exists() or os.access(folder, os.W_OK):
-        return inside
-    return _cache_file(folder)
+    """Return where a store folder's index is written: in the folder if it can be written, else the cache."""
+    return folder / FILE if os.access(folder, os.W_OK) else _cache_file(folder)
 
 
 def collect(store: Any, *, progress: bool | None = None) -> LabelIndex:
@@ -162,10 +159,11 @@ def _stamp(path: Path) -> str | None:
 
 def folder_names(store: Any, folder: Path, *, progress: bool | None = None) -> StoredNames:
     """Return the names of an Oxigraph folder from its index, (re)built first if missing or stale."""
-    path = index_file(folder)
-    if _stamp(path) != fingerprint(folder):
-        path = build(store, folder, progress=progress)
-    return StoredNames(path)
+    stamp = fingerprint(folder)
+    for path in (folder / FILE, _cache_file(folder)):
+        if _stamp(path) == stamp:
+            return StoredNames(path)
+    return StoredNames(build(store, folder, progress=progress))
 
 
 class StoredNames:
