@@ -40,9 +40,9 @@ __all__ = ["CANDIDATES", "Lookup", "answer_index", "labels_of", "lookup_of"]
 CANDIDATES = 2000
 #: Entities named in one ``VALUES`` block.
 _BATCH = 400
-_CLASSES = " ".join(f"bso:{name}" for name in (*CLASS_NAMES, "UrgencyLevel"))
+_CLASSES = ", ".join(f"bso:{name}" for name in (*CLASS_NAMES, "UrgencyLevel"))
 _LEVEL = str(BSO.UrgencyLevel)
-_PREDICATES = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
+_PREDICATES = ", ".join(f"<{p}>" for p in LABEL_PREDICATES)
 _LOCAL = {str(BSO[name]): name for name in CLASS_NAMES}
 
 
@@ -103,15 +103,18 @@ def _spellings(text: str) -> list[Literal]:
     return [Literal(form, lang=lang) for form in forms for lang in (None, "en")]
 
 
-def _fragments(text: str) -> list[str]:
-    """Return pieces of the text's words a misspelt or partial name still shares with the right one."""
-    found: set[str] = set()
-    for word in tokens(text):
-        if len(word) <= 4:
-            found.add(word)
-        else:
-            found.update((word[:4], word[-4:]))
-    return sorted(found)
+def _fragments(text: str) -> list[list[str]]:
+    """Return, for each word of the text, pieces a misspelt or partial name still shares with it."""
+    return [sorted({word} if len(word) <= 4 else {word[:4], word[-4:]}) for word in tokens(text)]
+
+
+def _holding(pieces: list[list[str]], every: bool) -> str:
+    """Return a test that a label holds a piece of every word (``every``) or of any word."""
+    tests = [
+        "(" + " || ".join(f"CONTAINS(LCASE(STR(?l)), {term_text(Literal(p))})" for p in word) + ")"
+        for word in pieces
+    ]
+    return (" && " if every else " || ").join(tests)
 
 
 def _rows(store: Store, query: str) -> list[tuple[str, ...]]:
@@ -124,10 +127,10 @@ def _candidates(store: Store, text: str) -> LabelIndex:
     types: dict[str, list[str]] = defaultdict(list)
     names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
 
-    def shape(pattern: str) -> str:
+    def shape(pattern: str, order: str = "") -> str:  # FILTER(IN), not VALUES: two VALUES joined scan
         return (
-            f"SELECT ?s ?p ?l ?c WHERE {{ {pattern} VALUES ?p {{ {_PREDICATES} }} ?s ?p ?l . "
-            f"VALUES ?c {{ {_CLASSES} }} ?s a ?c }} LIMIT {CANDIDATES}"
+            f"SELECT ?s ?p ?l ?c WHERE {{ {pattern} ?s ?p ?l FILTER(?p IN ({_PREDICATES})) "
+            f"?s a ?c FILTER(?c IN ({_CLASSES})) }} {order} LIMIT {CANDIDATES}"
         )
 
     exact = "VALUES ?l { " + " ".join(term_text(s) for s in _spellings(text)) + " }"
@@ -139,10 +142,13 @@ def _candidates(store: Store, text: str) -> LabelIndex:
             rows += [(str(iri), "", "", klass) for (klass,) in _rows(store, query)]
         if not any(klass in _LOCAL for _, _, _, klass in rows):
             wanted = str(forms[0]).rsplit("/", 1)[-1].rsplit("#", 1)[-1] if forms and ":" in text else text
-            pieces = _fragments(wanted) or [normalize(wanted)]
-            test = " || ".join(f"CONTAINS(LCASE(STR(?l)), {term_text(Literal(p))})" for p in pieces if p)
-            if test:
-                rows += _rows(store, shape(f"FILTER({test})"))
+            pieces = _fragments(wanted)
+            nearest = f"ORDER BY ABS(STRLEN(?l) - {len(wanted)})"  # names of a near length first
+            for every in (True, False) if len(pieces) > 1 else (True,) if pieces else ():
+                found = _rows(store, shape(f"FILTER({_holding(pieces, every)})", nearest))
+                rows += found
+                if found:
+                    break
     levels: set[str] = set()
     for subject, predicate, label, klass in rows:
         if klass in _LOCAL:
