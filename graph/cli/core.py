@@ -6,7 +6,7 @@ import argparse
 
 from graph.cli.common import add_json_flag, add_quotes_flag, emit_json, graph_of, print_quotes, print_table
 from graph.cli.legend import claim_disputes, disputed_mark, print_legend
-from graph.core.errors import UnknownEntity
+from graph.cli.stored import add_store_option, lookup, question_graph, resolve, store_of
 from graph.quality.validate import validate
 from graph.questions.card import describe
 from graph.questions.sources import Dispute, sources
@@ -23,12 +23,14 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     find.add_argument("text", help="a name, brand name, synonym or misspelling")
     find.add_argument("--limit", type=int, default=10, help="at most this many matches (default 10)")
     add_json_flag(find)
+    add_store_option(find)
     find.set_defaults(run=_find)
 
     show = commands.add_parser("show", parents=[parent], help="everything the graph says about one entity")
     show.add_argument("text", help="the entity, by any of its names")
     add_json_flag(show)
     add_quotes_flag(show)
+    add_store_option(show)
     show.set_defaults(run=_show)
 
     listing = commands.add_parser(
@@ -53,14 +55,15 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
         "stats", parents=[parent], help="counts of triples, entities, relations, evidence"
     )
     add_json_flag(summary)
+    add_store_option(summary)
     summary.set_defaults(run=_stats)
 
 
 def _find(args: argparse.Namespace) -> int:
-    kg = graph_of(args)
-    matches = kg.index.find(args.text, limit=max(args.limit, 1))
+    names = lookup(args)
+    matches = names.find(args.text, limit=max(args.limit, 1))
     if not matches:
-        raise UnknownEntity(args.text, kg.index.suggest(args.text))
+        names.resolve(args.text)  # raises, with the closest names as suggestions
     if args.json:
         emit_json(
             [{"id": str(m.iri), "label": m.label, "types": list(m.types), "score": m.score} for m in matches]
@@ -74,8 +77,9 @@ def _find(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
-    kg = graph_of(args)
-    card = describe(kg, kg.index.resolve(args.text))
+    iri = resolve(args, args.text)
+    kg = question_graph(args, [str(iri)], 1)
+    card = describe(kg, iri)
     if args.json:
         emit_json(card.as_dict(kg))
         return 0
@@ -141,7 +145,13 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    summary = stats(graph_of(args))
+    store = store_of(args)
+    if store is None:
+        summary = stats(graph_of(args))
+    else:
+        from graph.query.counts import summary as counted
+
+        summary = counted(store)
     if args.json:
         emit_json(summary)
         return 0

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from graph.cli.common import add_json_flag, add_quotes_flag, emit_json, graph_of, print_quotes, print_table
+from graph.cli.stored import add_store_option, question_graph, store_of
 from graph.core.errors import GraphError
 from graph.core.files import atomic_write, locked, read_text, require_file
 from graph.curation.canonical import canonical_turtle
@@ -26,6 +27,7 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     )
     add_json_flag(found)
     add_quotes_flag(found)
+    add_store_option(found)
     found.set_defaults(run=_conflicts)
 
     cover = commands.add_parser(
@@ -77,7 +79,15 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
 
 
 def _conflicts(args: argparse.Namespace) -> int:
-    kg = graph_of(args)
+    store = store_of(args)
+    if store is None:
+        kg = graph_of(args)
+    else:  # only the entities the disagreements involve, with their relations and evidence
+        from graph.quality.conflicts import OPPOSED
+        from graph.query.counts import conflict_seeds
+
+        opposed = tuple(name for pair in OPPOSED for name in pair)
+        kg = question_graph(args, conflict_seeds(store, opposed), 0)
     found = conflicts(kg)
     if args.json:
         emit_json([c.as_dict(kg) for c in found])

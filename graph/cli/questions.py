@@ -223,9 +223,22 @@ def _path(args: argparse.Namespace) -> int:
 
 
 def _top(args: argparse.Namespace) -> int:
-    kg = question_graph(args, everything=True)
-    connected = traverse.most_connected(kg, args.n)
-    treatments = traverse.best_supported_treatments(kg, args.n)
+    store = store_of(args)
+    if store is None:
+        kg = graph_of(args)
+        connected = traverse.most_connected(kg, args.n)
+        treatments = traverse.best_supported_treatments(kg, args.n)
+    else:  # rank, with the same code, the neighbourhood of the entities that can make the first n
+        from graph.core.vocab import EDGE_RELATIONS
+        from graph.query.counts import top_candidates
+        from graph.questions.metapaths import TREATMENT_KINDS
+
+        hubs, backed = top_candidates(store, args.n, tuple(EDGE_RELATIONS), tuple(sorted(TREATMENT_KINDS)))
+        kg = question_graph(args, sorted({*hubs, *backed}), 1)
+        everyone = kg.nx.number_of_nodes()
+        connected = [r for r in traverse.most_connected(kg, everyone) if str(r.iri) in hubs][: max(args.n, 0)]
+        treatments = [r for r in traverse.best_supported_treatments(kg, everyone) if str(r.iri) in backed]
+        treatments = treatments[: max(args.n, 0)]
     if args.json:
         emit_json(
             {

@@ -188,7 +188,9 @@ def _query(args: argparse.Namespace) -> int:
         raise GraphError("name a query (bskg query --list shows them), a .rq file, or - for stdin")
     store = _store(args)
     answer = run(store, _source(args.query), timeout=args.timeout, **parse_params(args.param))
-    _print(answer, args.format, labeller(store.index()))
+    from graph.query.names import answer_index
+
+    _print(answer, args.format, labeller(answer_index(store, answer)))
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -20,9 +21,13 @@ from graph.questions import metapaths
 from graph.questions.paths import Metapath
 
 if TYPE_CHECKING:
+    from graph.query.names import Lookup
     from graph.query.stores import Store
 
-__all__ = ["DEPTH", "add_store_option", "ends", "question_graph", "resolve", "store_of"]
+__all__ = ["DEPTH", "add_store_option", "ends", "lookup", "question_graph", "resolve", "store_of"]
+
+#: The stores opened by this process, by spec.
+_OPENED: dict[str, Store] = {}
 
 #: Relations the longest question walks from the asked entity: the neighbourhood fetched for it.
 DEPTH = max(
@@ -51,18 +56,32 @@ def _spec(args: argparse.Namespace) -> str:
 
 
 def store_of(args: argparse.Namespace) -> Store | None:
-    """Return the store named by ``--store``, or None for the loaded graph (``memory``)."""
+    """Return the store named by ``--store``, or None for the loaded graph (``memory``); opened once."""
     from graph.query.stores import open_store
 
     spec = _spec(args)
-    return None if spec == "memory" else open_store(spec)
+    if spec == "memory":
+        return None
+    if spec not in _OPENED:
+        _OPENED[spec] = open_store(spec)
+    return _OPENED[spec]
+
+
+def lookup(args: argparse.Namespace) -> Lookup:
+    """Return where names are looked up: the store's label index, or the loaded graph's."""
+    from graph.query.names import Lookup, lookup_of
+
+    store = store_of(args)
+    return Lookup(graph_of(args).index) if store is None else lookup_of(store)
 
 
 def resolve(args: argparse.Namespace, name: str) -> URIRef:
-    """Resolve a name with the store's label index (the loaded graph's when no store is given)."""
-    store = store_of(args)
-    index = graph_of(args).index if store is None else store.index()
-    return index.resolve(name)
+    """Resolve a name where the graph lives, saying on stderr which other entities share the name."""
+    resolution = lookup(args).resolution(name)
+    note = resolution.note(name)
+    if note:
+        print(f"bskg: {note}", file=sys.stderr)
+    return resolution.iri
 
 
 def ends(args: argparse.Namespace, predicate: str, subjects: bool) -> list[str]:

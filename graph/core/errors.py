@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["GraphError", "ParseError", "QueryError", "UnknownEntity", "WrongKind"]
+__all__ = ["Ambiguous", "GraphError", "ParseError", "QueryError", "UnknownEntity", "WrongKind"]
 
 
 class GraphError(Exception):
@@ -46,6 +46,21 @@ class UnknownEntity(GraphError):
         if self.suggestions:
             message += "; did you mean: " + ", ".join(self.suggestions) + "?"
         super().__init__(message)
+
+
+class Ambiguous(UnknownEntity):
+    """A name answers equally well to several entities: refused, with each of them named.
+
+    >>> str(Ambiguous("spondylo", ["spondylolisthesis", "spondylolysis"])).split(";")[0]
+    "'spondylo' names several entities equally: spondylolisthesis, spondylolysis"
+    """
+
+    def __init__(self, text: str, candidates: Sequence[str]) -> None:
+        super().__init__(text, candidates)
+        self.args = (
+            f"{text!r} names several entities equally: {', '.join(candidates)}; "
+            "give one of these names or an id",
+        )
 
 
 class WrongKind(GraphError):

@@ -1,27 +1,52 @@
 """Finding entities by any of their names: labels, synonyms, brand names and misspellings.
 
-Matching ignores case, punctuation and plurals (``graph.core.text``) and tolerates typos
-(``rapidfuzz``'s Indel similarity, imported on the first fuzzy lookup so that commands which never
-look a name up do not pay for it). Scores run from 0 to 1: 1.0 for the preferred label, 0.95 for a synonym,
-0.9 for a recorded misspelling, less for partial and fuzzy matches.
+Matching ignores case, punctuation and plurals (``graph.core.text``) and tolerates typos.
+:class:`LabelIndex` holds a loaded graph's names in memory; the rules that rank and resolve names
+(the same for a store's index on disk and an endpoint) are in :mod:`graph.core.rules`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
+from rdflib.namespace import RDFS
 
-from graph.core.errors import UnknownEntity
+from graph.core.rules import (
+    ACCEPT,
+    CLOSE,
+    TERM,
+    Match,
+    Names,
+    Resolution,
+    Resolver,
+    close_matches,
+    find_in,
+    id_forms,
+    resolve_in,
+    similar,
+    suggestions,
+)
 from graph.core.text import normalize
-from graph.core.vocab import BS, PREFIXES, local_name
+from graph.core.vocab import CLASS_NAMES, NAME_WEIGHTS, PREFIXES, local_name
 
-__all__ = ["LabelIndex", "Match", "close_matches", "curie", "similar"]
-
-_FUZZY_CUTOFF = 0.72
-_ACCEPT = 0.8
-
+__all__ = [
+    "ACCEPT",
+    "CLOSE",
+    "TERM",
+    "LabelIndex",
+    "Match",
+    "Names",
+    "Resolution",
+    "Resolver",
+    "close_matches",
+    "curie",
+    "find_in",
+    "id_forms",
+    "resolve_in",
+    "similar",
+]
 
 #: Prefixes, longest namespace first, so the most specific one names an IRI.
 _BY_LENGTH = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda item: -len(item[1]))
@@ -41,44 +66,6 @@ def curie(iri: URIRef | str) -> str:
     return text
 
 
-def similar(text: str, choices: Iterable[str], cutoff: float) -> list[tuple[str, float]]:
-    """Return the choices whose similarity to ``text`` is at least ``cutoff`` (0 to 1), best first.
-
-    Similarity is rapidfuzz's normalised Indel similarity, ``2 × LCS / (len(a) + len(b))``;
-    ties keep alphabetical order.
-
-    >>> [(choice, round(score, 3)) for choice, score in similar("ibuprofin", ["ibuprofen", "rest"], 0.5)]
-    [('ibuprofen', 0.889)]
-    """
-    from rapidfuzz import process
-    from rapidfuzz.distance import Indel
-
-    found = process.extract(
-        text, list(choices), scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=None
-    )
-    return sorted(((choice, score) for choice, score, _ in found), key=lambda c: (-c[1], c[0]))
-
-
-def close_matches(text: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
-    """Return up to ``n`` choices close to ``text``, best first, for a "did you mean" line.
-
-    >>> close_matches("treatment_for", ["treatments_for", "red_flags", "causes"])
-    ['treatments_for']
-    """
-    return [choice for choice, _ in similar(text, choices, cutoff)[:n]]
-
-
-@dataclass(frozen=True)
-class Match:
-    """One entity found for a text, with the name that matched and how well."""
-
-    iri: URIRef
-    label: str
-    types: tuple[str, ...]
-    score: float
-    matched: str
-
-
 @dataclass
 class LabelIndex:
     """Names, preferred labels and classes of every entity in a graph (built by :mod:`graph.view.build`).
@@ -92,11 +79,11 @@ class LabelIndex:
     synonyms
         The other names of each entity: synonyms, brand names, misspellings.
     names
-        Every normalised name, with the entities it names, the weight of the name (see
-        :data:`graph.core.vocab.NAME_WEIGHTS`) and the name as written.
+        Every normalised name, with the entities (and urgency levels) it names, the weight of the
+        name (see :data:`graph.core.vocab.NAME_WEIGHTS`) and the name as written.
     terms
         The labels of the vocabulary's own individuals that relations point at (urgency levels),
-        so they are shown by label too; they are not entities and are never found by name.
+        so they are shown by label too; ``find`` lists them, but a name never resolves to one.
     """
 
     labels: dict[URIRef, str] = field(default_factory=dict)
@@ -104,6 +91,43 @@ class LabelIndex:
     synonyms: dict[URIRef, tuple[str, ...]] = field(default_factory=dict)
     names: dict[str, list[tuple[URIRef, float, str]]] = field(default_factory=dict)
     terms: dict[URIRef, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        types: Mapping[str, Iterable[str]],
+        names: Mapping[str, Mapping[str, Iterable[str]]],
+        levels: Iterable[str] = (),
+    ) -> LabelIndex:
+        """Build the index from each entity's classes, its names by predicate IRI, and the urgency levels.
+
+        The one builder of label indexes: the loaded graph's (:mod:`graph.view.tables`) and a store's
+        (:mod:`graph.store.labels`).
+        """
+        index = cls()
+        found_names: dict[str, list[tuple[URIRef, float, str]]] = {}
+        label_key = str(RDFS.label)
+        for name in sorted(types):
+            entity = URIRef(name)
+            index.types[entity] = tuple(sorted(set(types[name]), key=CLASS_NAMES.index))
+            synonyms: list[str] = []
+            found = names.get(name, {})
+            for predicate, weight in NAME_WEIGHTS:
+                key = str(predicate)
+                for value in sorted(found.get(key, ())):
+                    if key == label_key and entity not in index.labels:
+                        index.labels[entity] = value
+                    elif weight < 1.0:
+                        synonyms.append(value)
+                    found_names.setdefault(normalize(value), []).append((entity, weight, value))
+            index.synonyms[entity] = tuple(synonyms)
+        for level in sorted(levels):
+            labels = sorted(names.get(level, {}).get(label_key, ()))
+            if labels:
+                index.terms[URIRef(level)] = labels[0]
+                found_names.setdefault(normalize(labels[0]), []).append((URIRef(level), 1.0, labels[0]))
+        index.names = found_names
+        return index
 
     def label(self, entity: URIRef) -> str:
         """Return the preferred label of an entity (its IRI's last segment if it has none)."""
@@ -113,6 +137,26 @@ class LabelIndex:
             return self.terms[entity]
         return local_name(entity)
 
+    def named(self, key: str) -> Sequence[tuple[URIRef, float, str]]:
+        """Return the entities named ``key`` (a normalised name)."""
+        return self.names.get(key, ())
+
+    def containing(self, key: str) -> Iterable[str]:
+        """Return every normalised name (the caller keeps those that contain ``key`` or are in it)."""
+        return self.names
+
+    def near(self, key: str, cutoff: float) -> Iterable[str]:
+        """Return every normalised name (the caller keeps the close ones)."""
+        return self.names
+
+    def types_of(self, entity: URIRef) -> tuple[str, ...]:
+        """Return the classes of an entity, or ``("UrgencyLevel",)`` for an urgency level."""
+        return self.types.get(entity) or ((TERM,) if entity in self.terms else ())
+
+    def known(self, entity: URIRef) -> bool:
+        """Tell whether ``entity`` is one of the graph's entities."""
+        return entity in self.types
+
     def find(self, text: str, limit: int = 10) -> list[Match]:
         """Return the entities that answer to ``text``, best first.
 
@@ -121,56 +165,19 @@ class LabelIndex:
         >>> kg.index.find("muscle relaxers")[0].label
         'muscle relaxant'
         """
-        query = normalize(text)
-        if not query:
-            return []
-        best: dict[URIRef, tuple[float, str]] = {}
-
-        def offer(entity: URIRef, score: float, name: str) -> None:
-            if score > best.get(entity, (0.0, ""))[0]:
-                best[entity] = (round(score, 3), name)
-
-        for entity, weight, name in self.names.get(query, ()):
-            offer(entity, weight, name)
-        for key, entries in self.names.items():
-            if key == query:
-                continue
-            padded_key, padded_query = f" {key} ", f" {query} "
-            if padded_query in padded_key or padded_key in padded_query:
-                overlap = min(len(key), len(query)) / max(len(key), len(query))
-                for entity, weight, name in entries:
-                    offer(entity, weight * (0.55 + 0.3 * overlap), name)
-        for key, ratio in similar(query, (k for k in self.names if k != query), _FUZZY_CUTOFF):
-            for entity, weight, name in self.names[key]:
-                offer(entity, weight * ratio * 0.92, name)
-        ranked = sorted(best.items(), key=lambda item: (-item[1][0], self.label(item[0])))
-        return [
-            Match(entity, self.label(entity), self.types.get(entity, ()), score, name)
-            for entity, (score, name) in ranked[:limit]
-        ]
+        return find_in(self, text, limit)
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """Return the closest names to ``text`` for a "did you mean" line."""
-        keys = close_matches(normalize(text), self.names, n=limit, cutoff=0.5)
-        return [self.names[key][0][2] for key in keys]
+        return suggestions(self, text)[:limit]
 
-    def resolve(self, text: str) -> URIRef:
+    def resolve(self, text: str | URIRef) -> URIRef:
         """Return the one entity ``text`` names: an IRI, ``bs:id``, an id, or a name.
 
         Raises :class:`graph.core.errors.UnknownEntity`, with suggestions, when no entity
-        answers clearly.
+        answers clearly (:class:`graph.core.errors.Ambiguous` when several answer equally).
 
         >>> kg.index.resolve("bs:dehydration") == kg.index.resolve("Dehydration")
         True
         """
-        candidate = text.strip()
-        if candidate and not any(ch.isspace() or ch in '<>"{}|^`\\' for ch in candidate):
-            for iri in (URIRef(candidate), URIRef(str(BS) + candidate.removeprefix("bs:"))):
-                if iri in self.types:
-                    return iri
-        matches = self.find(candidate, limit=2)
-        if matches and matches[0].score >= _ACCEPT:
-            if len(matches) == 1 or matches[1].score < matches[0].score:
-                return matches[0].iri
-        names = [m.label for m in matches] if matches else self.suggest(candidate)
-        raise UnknownEntity(text, names)
+        return resolve_in(self, text).iri

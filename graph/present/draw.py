@@ -129,7 +129,7 @@ def display_graph(
     if min_support < 1:
         raise GraphError(f"--min-support must be 1 or more, not {min_support}")
     wanted = _class_names(types)
-    centre = None if focus is None else (focus if isinstance(focus, URIRef) else kg.index.resolve(focus))
+    centre = None if focus is None else kg.index.resolve(focus)
     if centre is not None and centre not in kg.nx:
         raise GraphError(f"{kg.label(centre)!r} is not a node of the graph")
     source = kg.nx
@@ -236,7 +236,7 @@ def show_html(kg: KnowledgeGraph, *, height: int = 640, **options: Any) -> HtmlV
 
 
 def _iri(kg: KnowledgeGraph, entity: str | URIRef) -> URIRef:
-    return entity if isinstance(entity, URIRef) else kg.index.resolve(entity)
+    return kg.index.resolve(entity)
 
 
 def _class_names(types: Iterable[str] | None) -> set[str] | None:

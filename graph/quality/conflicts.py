@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["Claim", "Conflict", "conflicts", "conflicts_frame"]
 
 #: (positive, opposing) predicate pairs on the same subject and object.
-_OPPOSED = (
+OPPOSED = (
     ("treats", "notRecommendedFor"),
     ("treats", "doesNotTreat"),
     ("causes", "mimics"),
@@ -168,7 +168,7 @@ def _curated(kg: KnowledgeGraph) -> list[Conflict]:
 
 def _detected(kg: KnowledgeGraph) -> list[Conflict]:
     found = []
-    for positive, opposing in _OPPOSED:
+    for positive, opposing in OPPOSED:
         for subject, obj in kg.rdf.subject_objects(BSO[opposing]):
             if (subject, BSO[positive], obj) not in kg.rdf:
                 continue

@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from graph.core.errors import QueryError, UnknownEntity
-from graph.core.lookup import close_matches
+from graph.core.errors import QueryError
+from graph.core.lookup import Resolver, close_matches
 from graph.core.vocab import BSO, GUIDANCE, RELATIONS
 from graph.query.guard import refuse_network
 from graph.query.named import NamedQuery, Param, load_queries, named_queries, prepare, triple_variables
+from graph.query.names import answer_index, lookup_of
 from graph.query.results import Answer, to_frame
 from graph.query.stores import OxigraphStore, Store
 
@@ -59,16 +60,11 @@ def _named(name: str) -> NamedQuery:
     raise QueryError(f"no named query {name!r}{hint}")
 
 
-def _value(param: Param, value: Any, index: LabelIndex) -> Node:
+def _value(param: Param, value: Any, index: Resolver) -> Node:
     if param.kind == "entity":
-        if isinstance(value, URIRef):
-            return value
         if not isinstance(value, str):
             raise QueryError(f"parameter {param.name}: expected a name, got {type(value).__name__}")
-        try:
-            return index.resolve(value)
-        except UnknownEntity as error:
-            raise UnknownEntity(value, error.suggestions) from None
+        return index.resolve(value)
     if param.kind == "relation":
         text = str(value).removeprefix(str(BSO._NS)).removeprefix("bso:")
         if text not in RELATIONS and text not in GUIDANCE:
@@ -88,7 +84,7 @@ def _value(param: Param, value: Any, index: LabelIndex) -> Node:
     return Literal(str(value), lang="en")
 
 
-def _free_value(name: str, value: Any, index: LabelIndex) -> Node:
+def _free_value(name: str, value: Any, index: Resolver) -> Node:
     if isinstance(value, URIRef | Literal):
         return value
     if isinstance(value, bool | int | float):
@@ -97,7 +93,7 @@ def _free_value(name: str, value: Any, index: LabelIndex) -> Node:
 
 
 def bind(
-    named: NamedQuery | None, query: Query | None, params: Mapping[str, Any], index: LabelIndex
+    named: NamedQuery | None, query: Query | None, params: Mapping[str, Any], index: Resolver
 ) -> dict[str, Node]:
     """Turn parameter values into RDF terms to bind, checking each names a variable the query can bind.
 
@@ -183,10 +179,10 @@ def run(store: Store, name_or_text: str, timeout: float | None = None, **params:
     text = name_or_text.strip()
     if _NAME.fullmatch(text):
         named = _named(text)
-        return store.execute(named.text, bind(named, None, params, store.index()), timeout)
+        return store.execute(named.text, bind(named, None, params, lookup_of(store)), timeout)
     query = prepare(name_or_text)  # the guard's one parse of a user's text
     refuse_network(query.algebra, store.local_graphs())
-    return store.execute(name_or_text, bind(None, query, params, store.index()), timeout)
+    return store.execute(name_or_text, bind(None, query, params, lookup_of(store)), timeout)
 
 
 def sparql(
@@ -227,4 +223,4 @@ def sparql(
     """
     target = store if store is not None else OxigraphStore.of(kg)
     answer = run(target, name_or_text, timeout=timeout, **params)
-    return to_frame(answer, labeller(target.index()))
+    return to_frame(answer, labeller(answer_index(target, answer)))

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 from rdflib import URIRef
 
-from graph.core.errors import GraphError, UnknownEntity, WrongKind
+from graph.core.errors import GraphError, WrongKind
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import NEGATIVE_RELATIONS
 from graph.questions.metapaths import (
@@ -82,14 +82,7 @@ def entity(kg: KnowledgeGraph, name: URIRef | str) -> URIRef:
     >>> entity(kg, "Tylenol") == entity(kg, "bs:acetaminophen")
     True
     """
-    if isinstance(name, URIRef) and name in kg.index.types:
-        return name
-    try:
-        return kg.index.resolve(str(name))
-    except UnknownEntity:
-        if isinstance(name, URIRef):
-            raise UnknownEntity(str(name), kg.index.suggest(kg.index.label(name))) from None
-        raise
+    return kg.index.resolve(name)
 
 
 def _of_kind(kg: KnowledgeGraph, name: URIRef | str, kinds: Iterable[str], question: str) -> URIRef:

@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from graph.core.errors import GraphError
 from graph.store.data import data_files, resolve
+from graph.store.labels import refresh
 from graph.store.oxigraph import fill, read_files
 
 __all__ = ["load_into", "put_graph"]
@@ -92,7 +93,9 @@ def load_into(
     if urllib.parse.urlsplit(target).scheme not in ("http", "https"):
         if graph is not None:
             raise GraphError("--graph names a graph of an endpoint; a folder store takes the default graph")
-        return fill(Path(target), files, force=force, progress=progress)
+        count = fill(Path(target), files, force=force, progress=progress)
+        refresh(Path(target), progress=progress)  # the names, for lookups without reading them all
+        return count
     count = len(read_files(files, progress=progress))  # every file checked before anything is sent
     for number, payload in enumerate(in_requests(in_file_order(files))):
         method = "POST" if number else "PUT"

@@ -29,8 +29,9 @@ def load(
         A ``.ttl`` file or a folder of them (``shapes.ttl`` left out; the bundled vocabulary is
         always added); ``None`` (default) loads the bundled data, or ``$BSKG_DATA`` when set.
     store
-        An Oxigraph folder filled by ``bskg load --into PATH``: its default graph is read instead
-        of ``path``, without copying it into memory.
+        An Oxigraph folder filled by ``bskg load --into PATH`` (or ``"oxigraph:PATH"``, as
+        ``--store`` spells it): its default graph is read instead of ``path``, without copying it
+        into memory.
     progress
         Show progress bars on stderr for work past a second (default: when stderr is a terminal).
 
@@ -54,7 +55,8 @@ def load(
     'acetaminophen'
     """
     if store is not None:
-        return build(open_folder(store), f"oxigraph:{store}", progress=progress)
+        folder = str(store).removeprefix("oxigraph:")  # the --store spelling works too
+        return build(open_folder(folder), f"oxigraph:{folder}", progress=progress)
     chosen = resolve(path)
     files = tuple(data_files(chosen))
     origin = "the bundled data" if chosen is None else str(chosen)

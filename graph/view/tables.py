@@ -18,7 +18,6 @@ from rdflib.term import Node
 
 from graph.core.evidence import Evidence, EvidenceIndex, Triple
 from graph.core.lookup import LabelIndex
-from graph.core.text import normalize
 from graph.core.vocab import CLASS_NAMES, EDGE_RELATIONS, GUIDANCE, NAME_WEIGHTS, ONTOLOGY, local_name
 
 __all__ = ["Tables", "iri", "to_rdflib"]
@@ -160,28 +159,7 @@ class Tables:
 
     def index(self) -> LabelIndex:
         """Return the label index: every subject typed with a domain class, with its names."""
-        index = LabelIndex()
-        names: dict[str, list[tuple[URIRef, float, str]]] = defaultdict(list)
-        for name in sorted(self.types):
-            entity = iri(name)
-            index.types[entity] = tuple(sorted(set(self.types[name]), key=CLASS_NAMES.index))
-            synonyms: list[str] = []
-            found = self.names.get(name, {})
-            for predicate, weight in NAME_WEIGHTS:
-                key = str(predicate)
-                for value in sorted(found.get(key, ())):
-                    if key == _LABEL and entity not in index.labels:
-                        index.labels[entity] = value
-                    elif weight < 1.0:
-                        synonyms.append(value)
-                    names[normalize(value)].append((entity, weight, value))
-            index.synonyms[entity] = tuple(synonyms)
-        index.names = dict(names)
-        for level in sorted(self.levels):
-            labels = self.names.get(level, {}).get(_LABEL)
-            if labels:
-                index.terms[iri(level)] = min(labels)
-        return index
+        return LabelIndex.of(self.types, self.names, self.levels)
 
     def relation_count(self, entities: set[str]) -> int:
         """Return how many relations the graph states: the view's edges and the red flags' urgency."""

@@ -1,0 +1,185 @@
+"""Names looked up where the data lives: a store resolves a name without reading its label catalogue.
+
+:func:`lookup_of` gives every store one :class:`Lookup` with the rules of
+:func:`graph.core.lookup.resolve_in`:
+
+* the loaded graph (``memory``): its label index, already in memory;
+* an Oxigraph folder: its label index on disk (:mod:`graph.store.labels`), built when the folder
+  was filled and rebuilt when its data changed;
+* an endpoint: bounded SPARQL. The text's exact spellings (as typed, lower case, capitalised, title
+  case, upper case; plain and ``@en``) are one lookup each in the store's index of literals
+  (``VALUES ?l {…} ?s ?p ?l``); only when no entity has the name itself does a second query look
+  for names that contain a fragment of each word (``CONTAINS``, at most :data:`CANDIDATES` rows),
+  for partial and misspelt names. The candidates found become a small label index, ranked with the
+  same code as the loaded graph's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS
+
+from graph.core.lookup import LabelIndex, Match, Names, Resolution, find_in, id_forms, resolve_in
+from graph.core.text import normalize, tokens
+from graph.core.vocab import BSO, CLASS_NAMES, LABEL_PREDICATES
+from graph.query.values import term_text
+
+if TYPE_CHECKING:
+    from graph.query.results import Answer
+    from graph.query.stores import Store
+
+__all__ = ["CANDIDATES", "Lookup", "answer_index", "labels_of", "lookup_of"]
+
+#: Rows the fragment query of an endpoint may return.
+CANDIDATES = 2000
+#: Entities named in one ``VALUES`` block.
+_BATCH = 400
+_CLASSES = ", ".join(f"bso:{name}" for name in (*CLASS_NAMES, "UrgencyLevel"))
+_LEVEL = str(BSO.UrgencyLevel)
+_PREDICATES = ", ".join(f"<{p}>" for p in LABEL_PREDICATES)
+_LOCAL = {str(BSO[name]): name for name in CLASS_NAMES}
+
+
+@dataclass
+class Lookup:
+    """Find and resolve names in one graph, wherever its names are kept."""
+
+    names: Names | None = None
+    store: Store | None = None
+    _seen: dict[str, LabelIndex] = field(default_factory=dict, repr=False)
+
+    def _names(self, text: str) -> Names:
+        if self.names is not None:
+            return self.names
+        if text not in self._seen:
+            assert self.store is not None
+            self._seen[text] = _candidates(self.store, text)
+        return self._seen[text]
+
+    def resolution(self, text: str | URIRef) -> Resolution:
+        """Return the entity ``text`` names, with the others that answer to the same name."""
+        return resolve_in(self._names(str(text)), text)
+
+    def resolve(self, text: str | URIRef) -> URIRef:
+        """Return the entity ``text`` names (see :func:`graph.core.lookup.resolve_in`)."""
+        return self.resolution(text).iri
+
+    def find(self, text: str, limit: int = 10) -> list[Match]:
+        """Return the entities (and urgency levels) that answer to ``text``, best first.
+
+        An IRI, CURIE or id of an entity that is not also a name finds that entity alone (score 1.0).
+        """
+        names = self._names(text)
+        if not names.named(normalize(text)):
+            for iri in id_forms(text):
+                if names.known(iri):
+                    return [Match(iri, names.label(iri), names.types_of(iri), 1.0, text.strip(), "id")]
+        return find_in(names, text, limit)
+
+
+def lookup_of(store: Store, *, progress: bool | None = None) -> Lookup:
+    """Return the :class:`Lookup` of a store (the folder's label index is built here if missing or stale)."""
+    from graph.query.stores import OxigraphStore
+
+    if isinstance(store, OxigraphStore):
+        if store.spec == "memory":
+            return Lookup(store.index())
+        from graph.store.labels import folder_names
+
+        folder = Path(store.spec.removeprefix("oxigraph:"))
+        return Lookup(folder_names(store.store, folder, progress=progress))
+    return Lookup(store=store)
+
+
+def _spellings(text: str) -> list[Literal]:
+    typed = " ".join(text.split())
+    forms = dict.fromkeys([typed, typed.lower(), typed.capitalize(), typed.title(), typed.upper()])
+    return [Literal(form, lang=lang) for form in forms for lang in (None, "en")]
+
+
+def _fragments(text: str) -> list[list[str]]:
+    """Return, for each word of the text, pieces a misspelt or partial name still shares with it."""
+    return [sorted({word} if len(word) <= 4 else {word[:4], word[-4:]}) for word in tokens(text)]
+
+
+def _holding(pieces: list[list[str]], every: bool) -> str:
+    """Return a test that a label holds a piece of every word (``every``) or of any word."""
+    tests = [
+        "(" + " || ".join(f"CONTAINS(LCASE(STR(?l)), {term_text(Literal(p))})" for p in word) + ")"
+        for word in pieces
+    ]
+    return (" && " if every else " || ").join(tests)
+
+
+def _rows(store: Store, query: str) -> list[tuple[str, ...]]:
+    answer = store.execute(query, {}, None)
+    return [tuple("" if cell is None else str(cell) for cell in row) for row in answer.rows]
+
+
+def _candidates(store: Store, text: str) -> LabelIndex:
+    """Return a label index of the entities an endpoint holds that may answer to ``text``."""
+    types: dict[str, list[str]] = defaultdict(list)
+    names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+
+    def shape(pattern: str, order: str = "") -> str:  # FILTER(IN), not VALUES: two VALUES joined scan
+        return (
+            f"SELECT ?s ?p ?l ?c WHERE {{ {pattern} ?s ?p ?l FILTER(?p IN ({_PREDICATES})) "
+            f"?s a ?c FILTER(?c IN ({_CLASSES})) }} {order} LIMIT {CANDIDATES}"
+        )
+
+    exact = "VALUES ?l { " + " ".join(term_text(s) for s in _spellings(text)) + " }"
+    rows = _rows(store, shape(exact))
+    if not any(normalize(label) == normalize(text) for _, _, label, _ in rows):
+        forms = id_forms(text)
+        for iri in forms:
+            query = f"SELECT ?c WHERE {{ {term_text(iri)} a ?c }}"
+            rows += [(str(iri), "", "", klass) for (klass,) in _rows(store, query)]
+        if not any(klass in _LOCAL for _, _, _, klass in rows):
+            wanted = str(forms[0]).rsplit("/", 1)[-1].rsplit("#", 1)[-1] if forms and ":" in text else text
+            pieces = _fragments(wanted)
+            nearest = f"ORDER BY ABS(STRLEN(?l) - {len(wanted)})"  # names of a near length first
+            for every in (True, False) if len(pieces) > 1 else (True,) if pieces else ():
+                found = _rows(store, shape(f"FILTER({_holding(pieces, every)})", nearest))
+                rows += found
+                if found:
+                    break
+    levels: set[str] = set()
+    for subject, predicate, label, klass in rows:
+        if klass in _LOCAL:
+            types[subject].append(_LOCAL[klass])
+        elif klass == _LEVEL:
+            levels.add(subject)
+        if predicate:
+            names[subject][predicate].add(label)
+    for subject, label in labels_of(store, [*types, *levels]).items():
+        names[subject][str(RDFS.label)].add(label)
+    return LabelIndex.of(types, names, levels)
+
+
+def labels_of(store: Store, entities: Iterable[str]) -> dict[str, str]:
+    """Return the preferred label of each entity that has one, fetched :data:`_BATCH` at a time."""
+    wanted = sorted(set(entities))
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), _BATCH):
+        block = " ".join(term_text(URIRef(iri)) for iri in wanted[start : start + _BATCH])
+        query = f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {block} }} ?s rdfs:label ?l }}"
+        for subject, label in _rows(store, query):
+            if subject not in found or label < found[subject]:
+                found[subject] = label
+    return found
+
+
+def answer_index(store: Store, answer: Answer) -> LabelIndex:
+    """Return a label index for an answer's label columns: the loaded graph's, or the labels of its IRIs."""
+    from graph.query.stores import OxigraphStore
+
+    if isinstance(store, OxigraphStore) and store.spec == "memory":
+        return store.index()
+    iris = {str(cell) for row in answer.rows for cell in row if isinstance(cell, URIRef)}
+    return LabelIndex(labels={URIRef(iri): label for iri, label in labels_of(store, iris).items()})
