@@ -136,11 +136,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
     add_store_option(parser)
 
 
-def _asked(args: argparse.Namespace) -> KnowledgeGraph:
-    """Return the graph to answer from; with ``--store`` the entity is resolved by the store first."""
+def _asked(args: argparse.Namespace, walks: str) -> KnowledgeGraph:
+    """Return the graph to answer from; with ``--store`` the entity is resolved by the store first.
+
+    ``walks`` names the question function whose metapaths the store is asked for.
+    """
     if args.entity is not None and store_of(args) is not None:
         args.entity = resolve(args, args.entity)
-    return question_graph(args, [str(args.entity)] if args.entity is not None else [])
+    return question_graph(args, [str(args.entity)] if args.entity is not None else [], walks=walks)
 
 
 def chain(kg: KnowledgeGraph, start: URIRef, hops: Sequence[Hop]) -> str:
@@ -192,7 +195,7 @@ def _show(kg: KnowledgeGraph, args: argparse.Namespace, results: list[Ranked], n
 
 
 def _question(args: argparse.Namespace) -> int:
-    kg = _asked(args)
+    kg = _asked(args, args.function.__name__)
     about = kg.label(traverse.entity(kg, args.entity))
     if getattr(args, "advised_against", False):
         results = traverse.advised_against(kg, args.entity)
@@ -226,7 +229,7 @@ def _red_flags(args: argparse.Namespace) -> int:
         seeds = ends(args, "redFlagFor", subjects=False) + ends(args, "hasSymptom", subjects=True)
         kg = question_graph(args, seeds)
     else:
-        kg = _asked(args)
+        kg = _asked(args, "red_flags")
     about = kg.label(traverse.entity(kg, args.entity)) if args.entity else "any condition"
     return _show(kg, args, traverse.red_flags(kg, args.entity), "red flag", about)
 
@@ -235,7 +238,7 @@ def _spreads(args: argparse.Namespace) -> int:
     if args.entity is None and store_of(args) is not None:
         kg = question_graph(args, ends(args, "radiatesTo", subjects=False), 1)
     else:
-        kg = _asked(args)
+        kg = _asked(args, "spreads_to")
     if args.entity:
         about = kg.label(traverse.entity(kg, args.entity))
         return _show(kg, args, traverse.spreads_to(kg, args.entity), "body region", about)
