@@ -47,23 +47,21 @@ _ATTRIBUTES = (
     + [f"bso:{name}" for name in GUIDANCE]
     + ["bso:urgency"]
 )
+_ABOUT = {ONTOLOGY + name for name in (*GUIDANCE, "urgency")}
+# the subject is bound and the predicates filtered: a VALUES block of predicates makes Oxigraph
+# scan each predicate's whole table first
 _DESCRIBE = (
-    "CONSTRUCT {{ ?n ?p ?o }} WHERE {{ VALUES ?n {{ {here} }} VALUES ?p {{ {predicates} }} ?n ?p ?o }}"
+    "CONSTRUCT {{ ?n ?p ?o }} WHERE {{ VALUES ?n {{ {here} }} ?n ?p ?o FILTER(?p IN ({predicates})) }}"
 )
 _EVERYTHING = "CONSTRUCT {{ ?n ?p ?o }} WHERE {{ VALUES ?n {{ {here} }} ?n ?p ?o }}"
 _NEGATIVE = (
-    "SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {here} }} VALUES ?p {{ "
-    + " ".join(f"bso:{name}" for name in sorted(NEGATIVE_RELATIONS))
-    + " }} ?s ?p ?o FILTER(isIRI(?o)) }}"
+    "SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {here} }} ?s ?p ?o FILTER(isIRI(?o) && ?p IN ("
+    + ", ".join(f"bso:{name}" for name in sorted(NEGATIVE_RELATIONS))
+    + ")) }}"
 )
 _STATEMENTS = (
     "CONSTRUCT {{ ?st ?q ?v }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} "
     "?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . ?st ?q ?v }}"
-)
-_ABOUT = (
-    "CONSTRUCT {{ ?st ?q ?v }} WHERE {{ VALUES ?s {{ {here} }} VALUES ?p {{ "
-    + " ".join([f"bso:{name}" for name in GUIDANCE] + ["bso:urgency"])
-    + " }} ?st rdf:subject ?s ; rdf:predicate ?p . ?st ?q ?v }}"
 )
 _CLAIMS = (
     "CONSTRUCT {{ ?d a bso:Disagreement . ?d bso:claim ?st }} WHERE {{ VALUES ?st {{ {here} }} "
@@ -147,18 +145,23 @@ def fetch_walked(store: Store, target: str, edges: set[Edge]) -> ox.Store:
     """
     local = ox.Store()
     nodes = {target} | {s for s, _, _ in edges} | {o for _, _, o in edges}
-    predicates = " ".join(_ATTRIBUTES)
+    predicates = ", ".join(_ATTRIBUTES)
     for block in _blocks(nodes):
         _construct(store, _DESCRIBE.format(here=_iris(block), predicates=predicates), local)
         for s, p, o in store.execute(_NEGATIVE.format(here=_iris(block)), {}, None).rows:
             if s is not None and p is not None and str(o) in nodes:
                 edges.add((str(s), str(p).removeprefix(ONTOLOGY), str(o)))
-        _construct(store, _ABOUT.format(here=_iris(block)), local)
+    # the evidence of each attribute (guidance, urgency) by its exact triple, like the relations'
+    rows = sorted(
+        str(ox.Triple(quad.subject, quad.predicate, quad.object)).removesuffix(" .").join("()")
+        for quad in local
+        if quad.predicate.value in _ABOUT
+    )
     local.extend(
         ox.Quad(ox.NamedNode(s), ox.NamedNode(ONTOLOGY + p), ox.NamedNode(o), ox.DefaultGraph())
         for s, p, o in edges
     )
-    rows = [f"(<{s}> bso:{p} <{o}>)" for s, p, o in sorted(edges)]
+    rows += [f"(<{s}> bso:{p} <{o}>)" for s, p, o in sorted(edges)]
     for start in range(0, len(rows), BATCH):
         _construct(store, _STATEMENTS.format(rows=" ".join(rows[start : start + BATCH])), local)
     statements = {
