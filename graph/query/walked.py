@@ -45,7 +45,7 @@ _STEP = (
 _ATTRIBUTES = (
     ["rdf:type", *(f"<{p}>" for p in LABEL_PREDICATES)]
     + [f"bso:{name}" for name in GUIDANCE]
-    + ["bso:urgency"]
+    + ["bso:urgency", "bso:hierarchyDepth"]
 )
 _ABOUT = {ONTOLOGY + name for name in (*GUIDANCE, "urgency")}
 # the subject is bound and the predicates filtered: a VALUES block of predicates makes Oxigraph

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from rdflib import URIRef
 
@@ -40,7 +41,7 @@ from graph.questions.metapaths import (
     SYMPTOM_PATHS,
     TREATMENT_PATHS,
 )
-from graph.questions.paths import Hop, Metapath, Ranked, hop, rank, walk
+from graph.questions.paths import Hop, Metapath, Ranked, hop, order, rank, walk, why
 from graph.questions.ranking import best_supported_treatments, most_connected, usage
 
 __all__ = [
@@ -184,8 +185,9 @@ def red_flags(kg: KnowledgeGraph, condition: URIRef | str | None = None) -> list
     for r in rank(kg, found):
         level = min((u["rank"] for u in r.urgency), default=0)
         score = round((1 / level if level else 0) + 0.01 * r.support, 3)
-        results.append(Ranked(r.iri, r.label, r.types, score, r.support, r.paths, r.urgency))
-    return sorted(results, key=lambda r: (-r.score, r.label.lower()))
+        flag = Ranked(r.iri, r.label, r.types, score, r.support, r.paths, r.urgency)
+        results.append(replace(flag, why=why(kg, flag)))
+    return sorted(results, key=lambda r: order(kg, r))
 
 
 def preventions_for(kg: KnowledgeGraph, target: URIRef | str) -> list[Ranked]:
@@ -257,7 +259,7 @@ def spreads_to(kg: KnowledgeGraph, entity_: URIRef | str | None = None) -> list[
     """Find the body regions a symptom or condition spreads to (all of them when none is given).
 
     >>> [r.label for r in spreads_to(kg, "back spasm")]
-    ['hip', 'leg', 'arm', 'buttock', 'shoulder']
+    ['leg', 'hip', 'arm', 'buttock', 'shoulder']
     """
     if entity_ is not None:
         return _ask(kg, entity(kg, entity_), SPREAD_PATHS)

@@ -18,14 +18,16 @@ Nodes
     Entity IRIs (``rdflib.URIRef``) with attributes ``label`` (str), ``types``
     (tuple of class local names), ``synonyms`` (tuple of str), ``guidance`` (dict:
     property local name → list of ``{"value", "evidence"}``) and ``urgency`` (red flags
-    only: list of ``{"level", "rank", "label", "evidence"}``, most urgent first).
+    only: list of ``{"level", "rank", "label", "evidence"}``, most urgent first) and, for a term
+    of an imported ontology, ``depth`` (its ``bso:hierarchyDepth``).
 
 Edges
     Keyed by the predicate's local name (``"treats"``), with attributes ``predicate``
     (str), ``evidence`` (sorted list of ``(source, line)``), ``hedged`` (the ones whose
     line hedges the claim), ``support`` (number of distinct sources), ``asserted`` (some
     line asserts it), ``negative`` (a negative claim such as ``notRecommendedFor``) and
-    ``contested`` (some evidence of the triple is a disputed claim of a ``bso:Disagreement``).
+    ``contested`` (some evidence of the triple is a disputed claim of a ``bso:Disagreement``) and
+    ``frequencies`` (``(source, line)`` → ``bso:annotationFrequency``, for imported annotations).
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ def _view(tables: Tables, index: LabelIndex, evidence: EvidenceIndex) -> nx.Mult
                     "types": index.types[entity],
                     "synonyms": tuple(index.synonyms.get(entity, ())),
                     "guidance": _guidance(tables, evidence, entity),
+                    **({"depth": tables.depths[str(entity)]} if str(entity) in tables.depths else {}),
                 },
             )
         )
@@ -125,6 +128,9 @@ def _view(tables: Tables, index: LabelIndex, evidence: EvidenceIndex) -> nx.Mult
                         "asserted": any(not e.hedged for e in cites),
                         "negative": negative,
                         "contested": any(e.iri in contested for e in cites),
+                        "frequencies": {
+                            (e.source, e.line): e.frequency for e in cites if e.frequency is not None
+                        },
                     },
                 )
             )
