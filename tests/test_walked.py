@@ -24,7 +24,7 @@ from graph.core.errors import GraphError
 from graph.core.model import KnowledgeGraph
 from graph.query.neighbourhood import neighbourhood
 from graph.query.stores import OxigraphStore, RemoteStore, Store
-from graph.query.walked import walk_steps, walked
+from graph.query.walked import joined, walk_steps, walked
 from graph.questions import metapaths, traverse
 from graph.view.load import load
 from tests.servers import oxigraph_server
@@ -85,6 +85,31 @@ def test_every_question_same_on_a_generated_graph(tmp_path: Path) -> None:
     assert main(["--data", str(tmp_path / "g"), "load", "--into", str(folder)]) == 0
     kg = load(tmp_path / "g")
     _same_everywhere(kg, OxigraphStore.folder(folder), _sample(kg, 11))
+
+
+def _path(kg: KnowledgeGraph, a: URIRef, b: URIRef) -> Any:
+    try:
+        return [h.as_dict(kg) for h in traverse.path(kg, a, b)]
+    except GraphError as error:  # no path: the same error on both
+        return (type(error).__name__, str(error))
+
+
+@pytest.mark.parametrize("source", ["bundled", "generated"])
+def test_the_same_shortest_path_from_a_store(
+    source: str, kg: KnowledgeGraph, bundled_dir: Path, tmp_path: Path
+) -> None:
+    if source == "generated":
+        generate(3_000, tmp_path / "g")
+        folder = tmp_path / "store"
+        assert main(["--data", str(tmp_path / "g"), "load", "--into", str(folder)]) == 0
+        kg = load(tmp_path / "g")
+    else:
+        folder = bundled_dir
+    store = OxigraphStore.folder(folder)
+    entities = sorted(kg.index.types)
+    pairs = [(entities[i], entities[(i * 7 + 3) % len(entities)]) for i in range(0, len(entities), 3)]
+    for a, b in pairs:
+        assert _path(joined(store, str(a), str(b)), a, b) == _path(kg, a, b), (str(a), str(b))
 
 
 def test_a_hub_fetches_its_answers_not_its_neighbourhood(kg: KnowledgeGraph, bundled_dir: Path) -> None:

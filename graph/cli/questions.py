@@ -250,10 +250,10 @@ def _path(args: argparse.Namespace) -> int:
     if store is None:
         kg = graph_of(args)
     else:
-        from graph.query.neighbourhood import connecting
+        from graph.query.walked import joined
 
         args.a, args.b = resolve(args, args.a), resolve(args, args.b)
-        kg = connecting(store, str(args.a), str(args.b))
+        kg = joined(store, str(args.a), str(args.b))
     hops = traverse.path(kg, args.a, args.b)
     if args.json:
         emit_json([h.as_dict(kg) for h in hops])

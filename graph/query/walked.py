@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from graph.core.errors import GraphError
-from graph.core.vocab import CLASS_NAMES, GUIDANCE, LABEL_PREDICATES, NEGATIVE_RELATIONS, ONTOLOGY
+from graph.core.vocab import (
+    CLASS_NAMES,
+    GUIDANCE,
+    LABEL_PREDICATES,
+    NEGATIVE_RELATIONS,
+    ONTOLOGY,
+    POSITIVE_RELATIONS,
+)
 from graph.query.neighbourhood import BATCH, LIMIT
 from graph.view.build import build
 
@@ -30,7 +37,7 @@ if TYPE_CHECKING:
     from graph.core.model import KnowledgeGraph
     from graph.query.stores import Store
 
-__all__ = ["Steps", "fetch_walked", "walk_steps", "walked"]
+__all__ = ["Steps", "fetch_walked", "joined", "shortest_edges", "walk_steps", "walked"]
 
 #: A metapath's steps: ``(predicate local name, forward, classes of the answer-side node)``.
 Steps = Sequence[tuple[str, bool, frozenset[str]]]
@@ -62,6 +69,11 @@ _NEGATIVE = (
 _STATEMENTS = (
     "CONSTRUCT {{ ?st ?q ?v }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} "
     "?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . ?st ?q ?v }}"
+)
+# one query a direction: a UNION under a VALUES block is planned slowly (Virtuoso, Oxigraph)
+_AROUND = (
+    "SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?{bound} {{ {here} }} ?s ?p ?o "
+    "FILTER(?p IN ({positive})) ?{other} a ?kind FILTER(isIRI(?{other}) && ?kind IN ({kinds})) }}"
 )
 _CLAIMS = (
     "CONSTRUCT {{ ?d a bso:Disagreement . ?d bso:claim ?st }} WHERE {{ VALUES ?st {{ {here} }} "
@@ -136,15 +148,15 @@ def _objects(local: ox.Store, predicate: str) -> set[str]:
     }
 
 
-def fetch_walked(store: Store, target: str, edges: set[Edge]) -> ox.Store:
-    """Return an in-memory store with every triple the view reads about ``edges`` and their ends.
+def fetch_walked(store: Store, targets: set[str], edges: set[Edge]) -> ox.Store:
+    """Return an in-memory store with every triple the view reads about ``edges``, their ends and ``targets``.
 
     The ends' classes, names, guidance and urgency (with their evidence); the walked relations and
     the negative claims between their ends; the evidence nodes of all of them, with their sources,
     the urgency levels and the disagreements that claim them.
     """
     local = ox.Store()
-    nodes = {target} | {s for s, _, _ in edges} | {o for _, _, o in edges}
+    nodes = targets | {s for s, _, _ in edges} | {o for _, _, o in edges}
     predicates = ", ".join(_ATTRIBUTES)
     for block in _blocks(nodes):
         _construct(store, _DESCRIBE.format(here=_iris(block), predicates=predicates), local)
@@ -190,4 +202,72 @@ def walked(store: Store, target: str, metapaths: Sequence[Steps], *, limit: int 
     limit
         Refuse a question that reaches more entities than this (a one-line error).
     """
-    return build(fetch_walked(store, target, walk_steps(store, target, metapaths, limit=limit)), store.spec)
+    return build(fetch_walked(store, {target}, walk_steps(store, target, metapaths, limit=limit)), store.spec)
+
+
+def _around(store: Store, nodes: set[str]) -> set[Edge]:
+    """Return the positive relations between ``nodes`` and any entity, either direction."""
+    positive = ", ".join(f"bso:{name}" for name in POSITIVE_RELATIONS)
+    kinds = ", ".join(f"bso:{name}" for name in CLASS_NAMES)
+    found: set[Edge] = set()
+    for block in _blocks(nodes):
+        for bound, other in (("s", "o"), ("o", "s")):
+            text = _AROUND.format(bound=bound, other=other, here=_iris(block), positive=positive, kinds=kinds)
+            for s, p, o in store.execute(text, {}, None).rows:
+                if s is not None and p is not None and o is not None and str(s) != str(o):
+                    found.add((str(s), str(p).removeprefix(ONTOLOGY), str(o)))
+    return found
+
+
+def _distances(edges: set[Edge], start: str) -> dict[str, int]:
+    neighbours: dict[str, set[str]] = {}
+    for s, _, o in edges:
+        neighbours.setdefault(s, set()).add(o)
+        neighbours.setdefault(o, set()).add(s)
+    found, level, depth = {start: 0}, [start], 0
+    while level:
+        depth += 1
+        level = [n for here in level for n in sorted(neighbours.get(here, ())) if n not in found]
+        for node in level:
+            found.setdefault(node, depth)
+    return found
+
+
+def shortest_edges(store: Store, a: str, b: str, *, limit: int = LIMIT) -> set[Edge]:
+    """Return every positive relation on a shortest path between ``a`` and ``b`` (none: no path).
+
+    Balls around both ends grow one hop at a time, the smaller frontier first, and keep the
+    relations they cross; once they meet, every relation of every shortest path is among them
+    (each has an end the search expanded), and only those are kept.
+    """
+    seen, frontiers, edges = [{a}, {b}], [{a}, {b}], set[Edge]()
+    while not seen[0] & seen[1] and all(frontiers):
+        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+        crossed = _around(store, frontiers[side])
+        edges |= crossed
+        reached = {o for s, _, o in crossed if s in frontiers[side]} | {
+            s for s, _, o in crossed if o in frontiers[side]
+        }
+        frontiers[side] = reached - seen[side]
+        seen[side] |= reached
+        if len(seen[0] | seen[1]) > limit:
+            raise GraphError(
+                f"the path asked of {store.spec} reaches more than {limit} entities: ask about "
+                "narrower entities, or load the graph locally (bskg --data)"
+            )
+    if not seen[0] & seen[1]:
+        return set()
+    from_a, from_b = _distances(edges, a), _distances(edges, b)
+    length = from_a.get(b)
+    if length is None:
+        return set()
+
+    def on_path(x: str, y: str) -> bool:
+        return x in from_a and y in from_b and from_a[x] + 1 + from_b[y] == length
+
+    return {(s, p, o) for s, p, o in edges if on_path(s, o) or on_path(o, s)}
+
+
+def joined(store: Store, a: str, b: str, *, limit: int = LIMIT) -> KnowledgeGraph:
+    """Return the graph of every shortest path between ``a`` and ``b``, built by the one builder."""
+    return build(fetch_walked(store, {a, b}, shortest_edges(store, a, b, limit=limit)), store.spec)
