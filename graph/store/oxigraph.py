@@ -7,7 +7,9 @@ default graph of a folder store and leaves its named graphs (a user's own data) 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +25,37 @@ def _line_of(error: SyntaxError) -> int | None:
     return error.lineno if isinstance(error.lineno, int) else None
 
 
-def _load_file(store: Any, file: Path) -> None:
-    """Bulk-load one Turtle file into the default graph, as a :class:`ParseError` on failure."""
+class _Counted(io.RawIOBase):
+    """A binary file that moves a progress bar by the bytes read from it."""
+
+    def __init__(self, handle: Any, bar: Any) -> None:
+        self.handle, self.bar = handle, bar
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count: int = self.handle.readinto(buffer)
+        self.bar.update(count)
+        return count
+
+
+def _load_file(store: Any, file: Path, bar: Any = None) -> None:
+    """Bulk-load one Turtle file into the default graph, as a :class:`ParseError` on failure.
+
+    ``bar`` (a progress bar counting bytes) moves as Oxigraph reads the file.
+    """
     try:
-        store.bulk_load(
-            path=str(file),
-            format=ox.RdfFormat.TURTLE,
-            base_iri=file.resolve().as_uri(),
-            to_graph=ox.DefaultGraph(),
-        )
+        with ExitStack() as stack:
+            source: dict[str, Any] = {"path": str(file)}
+            if bar is not None:
+                source = {"input": _Counted(stack.enter_context(file.open("rb")), bar)}
+            store.bulk_load(
+                **source,
+                format=ox.RdfFormat.TURTLE,
+                base_iri=file.resolve().as_uri(),
+                to_graph=ox.DefaultGraph(),
+            )
     except SyntaxError as error:
         raise ParseError(file, _line_of(error), f"bad Turtle syntax: {str(error).splitlines()[0]}") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -103,9 +127,8 @@ def fill(
     store.clear_graph(ox.DefaultGraph())
     sizes = [file.stat().st_size for file in files]
     with progress_bar(total=sum(sizes), unit="B", desc=f"loading into {folder}", show=progress) as bar:
-        for file, size in zip(files, sizes, strict=True):
-            _load_file(store, file)
-            bar.update(size)
+        for file in files:
+            _load_file(store, file, bar if not bar.disable else None)
     store.optimize()
     store.flush()
     return default_graph_size(store)

@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from graph.core.errors import GraphError
 from graph.store.data import data_files, resolve
 from graph.store.oxigraph import fill, read_files
+from graph.store.progress import progress_bar
 
 __all__ = ["load_into", "put_graph"]
 
@@ -85,8 +86,12 @@ def load_into(
             raise GraphError("--graph names a graph of an endpoint; a folder store takes the default graph")
         return fill(Path(target), files, force=force, progress=progress)
     count = len(read_files(files, progress=progress))  # every file checked before anything is sent
-    for number, payload in enumerate(in_requests(in_file_order(files))):
-        put_graph(target, payload, graph=graph, auth=auth, method="POST" if number else "PUT")
+    requests = in_requests(in_file_order(files))
+    sending = progress_bar(total=len(requests), unit=" requests", desc=f"sending to {target}", show=progress)
+    with sending as bar:
+        for number, payload in enumerate(requests):
+            put_graph(target, payload, graph=graph, auth=auth, method="POST" if number else "PUT")
+            bar.update(1)
     return count
 
 
