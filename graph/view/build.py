@@ -27,7 +27,7 @@ Edges
     line hedges the claim), ``support`` (number of distinct sources), ``asserted`` (some
     line asserts it), ``negative`` (a negative claim such as ``notRecommendedFor``) and
     ``contested`` (some evidence of the triple is a disputed claim of a ``bso:Disagreement``) and
-    ``frequencies`` (``(source, line)`` → ``bso:annotationFrequency``, for imported annotations).
+    ``frequencies`` (``(source, line)`` → ``bso:annotationFrequency``; imported annotations only).
 """
 
 from __future__ import annotations
@@ -128,9 +128,7 @@ def _view(tables: Tables, index: LabelIndex, evidence: EvidenceIndex) -> nx.Mult
                         "asserted": any(not e.hedged for e in cites),
                         "negative": negative,
                         "contested": any(e.iri in contested for e in cites),
-                        "frequencies": {
-                            (e.source, e.line): e.frequency for e in cites if e.frequency is not None
-                        },
+                        **_frequencies(cites),
                     },
                 )
             )
@@ -140,6 +138,12 @@ def _view(tables: Tables, index: LabelIndex, evidence: EvidenceIndex) -> nx.Mult
         if node in graph:
             graph.nodes[node]["urgency"] = tables.urgency_levels(flag, evidence)
     return graph
+
+
+def _frequencies(cites: list[Any]) -> dict[str, Any]:
+    """Return ``{"frequencies": {(source, line): share}}`` for imported annotations, else nothing."""
+    shares = {(e.source, e.line): e.frequency for e in cites if e.frequency is not None}
+    return {"frequencies": shares} if shares else {}
 
 
 def _guidance(tables: Tables, evidence: EvidenceIndex, entity: URIRef) -> dict[str, list[dict[str, Any]]]:
