@@ -4,6 +4,7 @@ Usage::
 
     python bench/run.py            # 10k, 100k and 1M triples, then the CLI (several minutes)
     python bench/run.py --quick    # 10k and 100k only
+    python bench/run.py --stores   # only the table "questions on a store" (10k, 100k, 1M; --quick: 10k, 100k)
 
 Each measurement runs in its own process (so peak memory is that of the measurement alone) on a
 graph written by ``bench/generate.py``. A full run writes ``bench/results.json`` and the tables
@@ -530,6 +531,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="10k and 100k triples only")
     parser.add_argument("--repeat", type=int, default=3, help="runs per baseline (median)")
     parser.add_argument(
+        "--stores", action="store_true", help='only the table "questions on a store" (bench/stored.py)'
+    )
+    parser.add_argument(
         "--one", nargs=4, metavar=("KIND", "FOLDER", "TYPICAL", "HUB"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
@@ -545,6 +549,17 @@ def main(argv: list[str] | None = None) -> int:
         json.dump(measure(), sys.stdout)
         return 0
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    if args.stores:
+        sys.path.insert(0, str(REPO))
+        from bench import stored
+
+        measured = stored.measure(sizes)
+        measured["machine"] = _machine()
+        atomic_write(BENCH / "stores.json", json.dumps(measured, indent=2) + "\n")
+        body = f"Measured {measured['machine']['date']}.\n\n" + stored.table(measured)
+        _write_section(BENCH / "README.md", "stores", body)
+        print(body)
+        return 0
     results = run(sizes, args.repeat)
     results["quick"] = args.quick
     # a quick run keeps the last full run's tables and results: it writes its own section and file

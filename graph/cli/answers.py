@@ -115,7 +115,7 @@ def show_answers(
     print_table(headers, _rows(kg, results, urgent))
     if args.paths:
         for r in results:
-            print(f"\n{r.label}:")
+            print(f"\n{r.label}:  (ranked by: {r.why})" if r.why else f"\n{r.label}:")
             for p in r.paths:
                 names = " ".join(path_cited_by(p))
                 print(f"  {chain(kg, r.iri, p)}  (support {path_support(p)}, cited by {names})")

@@ -36,7 +36,8 @@ def _import_hpo(args: argparse.Namespace) -> int:
     from graph.curation.hpo import align, alignment_turtle, hpo_data_dir, import_hpo
 
     folder = hpo_data_dir()
-    counts: dict[str, object] = dict(import_hpo(args.out, root=args.root, folder=folder))
+    quiet = False if args.json else None  # a bar on a terminal, never beside JSON
+    counts: dict[str, object] = dict(import_hpo(args.out, root=args.root, folder=folder, progress=quiet))
     if args.align:
         from graph.cli.common import graph_of
         from graph.core.files import atomic_write

@@ -144,15 +144,18 @@ def _common(parser: argparse.ArgumentParser) -> None:
     add_store_option(parser)
 
 
-def _asked(args: argparse.Namespace) -> KnowledgeGraph:
-    """Return the graph to answer from; with ``--store`` the entity is resolved by the store first."""
+def _asked(args: argparse.Namespace, walks: str) -> KnowledgeGraph:
+    """Return the graph to answer from; with ``--store`` the entity is resolved by the store first.
+
+    ``walks`` names the question function whose metapaths the store is asked for.
+    """
     if args.entity is not None and store_of(args) is not None:
         args.entity = resolve(args, args.entity)
-    return question_graph(args, [str(args.entity)] if args.entity is not None else [])
+    return question_graph(args, [str(args.entity)] if args.entity is not None else [], walks=walks)
 
 
 def _question(args: argparse.Namespace) -> int:
-    kg = _asked(args)
+    kg = _asked(args, args.function.__name__)
     about = kg.label(traverse.entity(kg, args.entity))
     if getattr(args, "advised_against", False):
         results = traverse.advised_against(kg, args.entity)
@@ -178,7 +181,7 @@ def _red_flags(args: argparse.Namespace) -> int:
         seeds = ends(args, "redFlagFor", subjects=False) + ends(args, "hasSymptom", subjects=True)
         kg = question_graph(args, seeds)
     else:
-        kg = _asked(args)
+        kg = _asked(args, "red_flags")
     about = kg.label(traverse.entity(kg, args.entity)) if args.entity else "any condition"
     results = traverse.red_flags(kg, args.entity)
     if args.urgency:
@@ -192,7 +195,7 @@ def _spreads(args: argparse.Namespace) -> int:
     if args.entity is None and store_of(args) is not None:
         kg = question_graph(args, ends(args, "radiatesTo", subjects=False), 1)
     else:
-        kg = _asked(args)
+        kg = _asked(args, "spreads_to")
     if args.entity:
         about = kg.label(traverse.entity(kg, args.entity))
         return show_answers(kg, args, traverse.spreads_to(kg, args.entity), "body region", about)
@@ -204,10 +207,10 @@ def _path(args: argparse.Namespace) -> int:
     if store is None:
         kg = graph_of(args)
     else:
-        from graph.query.neighbourhood import connecting
+        from graph.query.walked import joined
 
         args.a, args.b = resolve(args, args.a), resolve(args, args.b)
-        kg = connecting(store, str(args.a), str(args.b))
+        kg = joined(store, str(args.a), str(args.b))
     hops = traverse.path(kg, args.a, args.b)
     if args.json:
         emit_json([h.as_dict(kg) for h in hops])

@@ -94,17 +94,30 @@ def ends(args: argparse.Namespace, predicate: str, subjects: bool) -> list[str]:
 
 
 def question_graph(
-    args: argparse.Namespace, seeds: Sequence[str] = (), depth: int = DEPTH, *, everything: bool = False
+    args: argparse.Namespace,
+    seeds: Sequence[str] = (),
+    depth: int = DEPTH,
+    *,
+    everything: bool = False,
+    walks: str | None = None,
 ) -> KnowledgeGraph:
-    """Return the graph to answer from: the loaded one, or the store's neighbourhood of ``seeds``.
+    """Return the graph to answer from: the loaded one, or what the question needs from the store.
 
-    ``everything`` fetches every entity of the store (``top`` ranks the whole graph).
+    ``walks`` names the question function (a key of :data:`graph.questions.metapaths.WALKS`) asked
+    of one seed: only its metapaths are fetched from the store. Otherwise the neighbourhood of
+    ``seeds`` within ``depth`` relations is; ``everything`` fetches every entity of the store
+    (``top`` ranks the whole graph).
     """
     from graph.query.neighbourhood import neighbourhood
 
     store = store_of(args)
     if store is None:
         return graph_of(args)
+    if walks is not None and len(seeds) == 1:
+        from graph.query.walked import walked
+
+        steps = [[(s.predicate, s.forward, s.kinds) for s in m.steps] for m in metapaths.WALKS[walks]]
+        return walked(store, str(seeds[0]), steps)
     if everything:
         return neighbourhood(store, [str(iri) for iri in store.index().types], 0, limit=10**9)
     return neighbourhood(store, seeds, depth)

@@ -27,6 +27,8 @@ class Evidence:
         The line hedges the claim ("may", "can", "in some cases") instead of asserting it.
     context
         Lines that frame the claim (a list's intro, a heading, a question), never its evidence.
+    frequency
+        For an imported annotation, the share of patients (0 to 1) its source saw the feature in.
 
     >>> str(Evidence("004", 14, hedged=True)), Evidence("004", 14, hedged=True).cite()
     ('004:14', '004:14 (hedged)')
@@ -37,12 +39,15 @@ class Evidence:
     iri: str = ""
     hedged: bool = False
     context: tuple[int, ...] = ()
+    frequency: float | None = None
 
     def as_dict(self) -> dict[str, object]:
-        """Return ``{"source", "line", "hedged"}`` and ``"context"`` if any: the shape of JSON output."""
+        """Return ``{"source", "line", "hedged"}``, ``"context"`` and ``"frequency"`` if any: JSON output."""
         found: dict[str, object] = {"source": self.source, "line": self.line, "hedged": self.hedged}
         if self.context:
             found["context"] = list(self.context)
+        if self.frequency is not None:
+            found["frequency"] = self.frequency
         return found
 
     def cite(self) -> str:

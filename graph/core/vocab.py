@@ -113,6 +113,8 @@ class BSO(DefinedNamespace):
     lineCount: URIRef
     fileName: URIRef
     contextLine: URIRef
+    annotationFrequency: URIRef
+    hierarchyDepth: URIRef
 
     # object properties
     claim: URIRef

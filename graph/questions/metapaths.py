@@ -12,6 +12,7 @@ from graph.questions.paths import Metapath, Step
 __all__ = [
     "AGAINST_PATHS",
     "CAUSE_PATHS",
+    "CLASS_PATHS",
     "MEMBER_PATHS",
     "MIMIC_PATHS",
     "NOT_SIGN_PATHS",
@@ -25,6 +26,7 @@ __all__ = [
     "SYMPTOM_PATHS",
     "TREATMENT_KINDS",
     "TREATMENT_PATHS",
+    "WALKS",
 ]
 
 TREATMENT_KINDS = frozenset({"Treatment", "Prevention", "Medication", "DrugClass"})
@@ -126,3 +128,23 @@ SPREAD_PATHS = (
     ),
 )
 SPREADING_PATHS = (_m("Symptom –radiatesTo→ BodyRegion", ("radiatesTo", True, _NONE)),)
+CLASS_PATHS = (_m("DrugClass ←memberOf– Medication", ("memberOf", False, _NONE)),)
+
+#: The metapaths each question function of :mod:`graph.questions.traverse` follows from the asked
+#: entity, with those of the answers its command prints beside it (advised against, not a sign of,
+#: a drug's classes for its usage): exactly what a store is asked for that question.
+WALKS: dict[str, tuple[Metapath, ...]] = {
+    "treatments_for": TREATMENT_PATHS + AGAINST_PATHS,
+    "advised_against": AGAINST_PATHS,
+    "causes_of": CAUSE_PATHS,
+    "symptoms_of": SYMPTOM_PATHS,
+    "red_flags": RED_FLAG_PATHS,
+    "preventions_for": PREVENTION_PATHS,
+    "side_effects": SIDE_EFFECT_PATHS + CLASS_PATHS,
+    "members": MEMBER_PATHS + CLASS_PATHS,
+    "mimics": MIMIC_PATHS,
+    "conditions_with_symptom": SYMPTOM_OF_PATHS + NOT_SIGN_PATHS,
+    "not_sign_of": NOT_SIGN_PATHS,
+    "at_risk": RISK_PATHS,
+    "spreads_to": SPREAD_PATHS,
+}

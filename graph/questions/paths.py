@@ -10,14 +10,19 @@ Scores: ``directness + 0.01 × support``, where directness is ``1 / hops`` of th
 shortest metapath that reaches the answer (1 for one hop, 0.5 for two, 0.33 for three)
 and support is the number of distinct sources behind its best path, counted at the
 path's weakest hop (a path is only as well supported as its least-cited relation). So
-answers rank by directness first, then by how many sources back them.
+answers rank by directness first, then by how many sources back them. At equal score they rank
+by what else the data carries, in this order: an asserted best path before one every line hedges;
+the annotation frequency of the best path (imported annotations: the share of patients its
+source saw the feature in, at the path's weakest hop; known before unknown); the answer's depth
+in its ontology's hierarchy (imported terms: the more specific first); the number of distinct
+paths that reach it; and only then the label. :attr:`Ranked.why` says it in words.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rdflib import URIRef
@@ -26,7 +31,7 @@ from graph.core.evidence import Evidence
 from graph.core.model import KnowledgeGraph
 from graph.questions.card import Relation
 
-__all__ = ["Hop", "Metapath", "Ranked", "Step", "hop", "rank", "walk"]
+__all__ = ["Hop", "Metapath", "Ranked", "Step", "frequency", "hop", "order", "rank", "walk", "why"]
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,8 @@ class Ranked:
     """One answer: an entity, its score and support, and the paths that justify it.
 
     ``urgency`` is filled for red flags only: ``{"level", "rank", "label", "evidence"}``
-    dicts, most urgent first (the node attribute of the networkx view).
+    dicts, most urgent first (the node attribute of the networkx view). ``why`` says what ranked
+    it where it is (see the module docstring).
     """
 
     iri: URIRef
@@ -66,6 +72,7 @@ class Ranked:
     support: int
     paths: tuple[tuple[Hop, ...], ...]
     urgency: tuple[dict[str, Any], ...] = ()
+    why: str = ""
 
     @property
     def contested(self) -> bool:
@@ -87,7 +94,7 @@ class Ranked:
         return tuple(sorted(weakest.sources))
 
     def as_dict(self, kg: KnowledgeGraph) -> dict[str, Any]:
-        """Return the JSON shape ``{"id", "label", "types", "score", "support", "contested", "paths"}``.
+        """Return ``{"id", "label", "types", "score", "support", "contested", "why", "paths"}`` (JSON).
 
         Red flags also carry ``"urgency"``: ``[{"level", "rank", "label", "evidence"}]``.
         """
@@ -98,6 +105,7 @@ class Ranked:
             "score": self.score,
             "support": self.support,
             "contested": self.contested,
+            "why": self.why,
             "paths": [[h.as_dict(kg) for h in p] for p in self.paths],
         }
         if "RedFlag" in self.types:
@@ -136,9 +144,10 @@ class Metapath:
 def hop(kg: KnowledgeGraph, subject: URIRef, obj: URIRef, predicate: str) -> Hop:
     """Return the hop for an edge of the networkx view (its evidence and contested flag)."""
     data = kg.nx.edges[subject, obj, predicate]
-    hedged = set(data["hedged"])
+    hedged, shares = set(data["hedged"]), data.get("frequencies", {})
     evidence = tuple(
-        Evidence(source, line, hedged=(source, line) in hedged) for source, line in data["evidence"]
+        Evidence(source, line, hedged=(source, line) in hedged, frequency=shares.get((source, line)))
+        for source, line in data["evidence"]
     )
     return Hop(subject, predicate, obj, evidence, bool(data["contested"]))
 
@@ -202,20 +211,65 @@ def rank(
         chains.sort(key=lambda p: (len(p), -_support(p), not _asserted(p), [_key(kg, h) for h in p]))
         support = max(_support(p) for p in chains)
         score = round(1 / best[answer] + 0.01 * support, 3)
-        results.append(
-            Ranked(
-                answer,
-                kg.label(answer),
-                kg.types(answer),
-                score,
-                support,
-                tuple(chains),
-                _urgency(kg, answer),
-            )
+        ranked = Ranked(
+            answer, kg.label(answer), kg.types(answer), score, support, tuple(chains), _urgency(kg, answer)
         )
-    # at equal score, an answer whose best path every source line hedges comes after one asserted
-    results.sort(key=lambda r: (-r.score, not _asserted(r.paths[0]), r.label.lower(), str(r.iri)))
+        results.append(replace(ranked, why=why(kg, ranked)))
+    results.sort(key=lambda r: order(kg, r))
     return results
+
+
+def frequency(hops: tuple[Hop, ...]) -> float | None:
+    """Return a path's annotation frequency: its weakest hop's best-attested share (None: unknown)."""
+    shares = [max((e.frequency for e in h.evidence if e.frequency is not None), default=None) for h in hops]
+    known = [f for f in shares if f is not None]
+    return min(known) if known and len(known) == len(shares) else None
+
+
+def _frequency(r: Ranked) -> float | None:
+    return max((f for f in map(frequency, r.paths) if f is not None), default=None)
+
+
+def _depth(kg: KnowledgeGraph, node: URIRef) -> int | None:
+    depth = kg.nx.nodes[node].get("depth") if node in kg.nx else None
+    return int(depth) if depth is not None else None
+
+
+def order(kg: KnowledgeGraph, r: Ranked) -> tuple[Any, ...]:
+    """Return the sort key of an answer, best first (see the module docstring)."""
+    share, depth = _frequency(r), _depth(kg, r.iri)
+    return (
+        -r.score,
+        not _asserted(r.paths[0]) if r.paths else True,
+        share is None,
+        -(share or 0.0),
+        depth is None,
+        -(depth or 0),
+        -len(r.paths),
+        r.label.lower(),
+        str(r.iri),
+    )
+
+
+def why(kg: KnowledgeGraph, r: Ranked) -> str:
+    """Return in words what ranks an answer where it is, strongest reason first.
+
+    >>> from graph.questions.traverse import causes_of
+    >>> [why(kg, r) for r in causes_of(kg, "back spasm") if r.label == "stress"]
+    ['1 hop; 2 sources; hedged only; 2 paths']
+    """
+    hops = min((len(p) for p in r.paths), default=0)
+    share, depth = _frequency(r), _depth(kg, r.iri)
+    parts = [
+        *([f"urgency {r.urgency[0]['label']}"] if r.urgency else []),
+        f"{hops} hop{'s' if hops != 1 else ''}",
+        f"{r.support} source{'s' if r.support != 1 else ''}",
+        "asserted" if r.paths and _asserted(r.paths[0]) else "hedged only",
+        *([f"seen in {share:.0%} of patients (annotation frequency)"] if share is not None else []),
+        *([f"depth {depth} in its hierarchy"] if depth is not None else []),
+        f"{len(r.paths)} path{'s' if len(r.paths) != 1 else ''}",
+    ]
+    return "; ".join(parts)
 
 
 def _asserted(hops: tuple[Hop, ...]) -> bool:

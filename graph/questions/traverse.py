@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
 
 from rdflib import URIRef
 
@@ -40,7 +42,7 @@ from graph.questions.metapaths import (
     SYMPTOM_PATHS,
     TREATMENT_PATHS,
 )
-from graph.questions.paths import Hop, Metapath, Ranked, hop, rank, walk
+from graph.questions.paths import Hop, Metapath, Ranked, hop, order, rank, walk, why
 from graph.questions.ranking import best_supported_treatments, most_connected, usage
 
 __all__ = [
@@ -177,8 +179,9 @@ def red_flags(kg: KnowledgeGraph, condition: URIRef | str | None = None) -> list
     for r in rank(kg, found):
         level = min((u["rank"] for u in r.urgency), default=0)
         score = round((1 / level if level else 0) + 0.01 * r.support, 3)
-        results.append(Ranked(r.iri, r.label, r.types, score, r.support, r.paths, r.urgency))
-    return sorted(results, key=lambda r: (-r.score, r.label.lower()))
+        flag = Ranked(r.iri, r.label, r.types, score, r.support, r.paths, r.urgency)
+        results.append(replace(flag, why=why(kg, flag)))
+    return sorted(results, key=lambda r: order(kg, r))
 
 
 def preventions_for(kg: KnowledgeGraph, target: URIRef | str) -> list[Ranked]:
@@ -258,6 +261,31 @@ def spreads_to(kg: KnowledgeGraph, entity_: URIRef | str | None = None) -> list[
     return rank(kg, ((m, u, h) for r in regions for m in SPREADING_PATHS for u, h in walk(kg, r, m)))
 
 
+#: One hop's weight in :func:`path` (support takes off at most a tenth of it).
+_SCALE = 1_000_000
+
+
+def _first_best(view: Any, start: URIRef, end: URIRef) -> list[URIRef] | None:
+    """Return the lightest path, the first by node IRIs among equally light ones (None: no path).
+
+    Distances from both ends, then a walk from ``start`` that takes the smallest next node still
+    on a lightest path: the same path whatever the order the graph's edges were added in.
+    """
+    import networkx as nx
+
+    to_end = nx.single_source_dijkstra_path_length(view, end, weight="weight")
+    if start not in to_end:
+        return None
+    nodes, here = [start], start
+    while here != end:
+        here = min(
+            (n for n in view[here] if n in to_end and view[here][n]["weight"] + to_end[n] == to_end[here]),
+            key=str,
+        )
+        nodes.append(here)
+    return nodes
+
+
 class NoPath(GraphError):
     """Two entities are not connected in the graph (exit code 1)."""
 
@@ -289,11 +317,13 @@ def path(kg: KnowledgeGraph, a: URIRef | str, b: URIRef | str) -> list[Hop]:
             best[pair] = candidate
     for (x, y), (negated_support, _, _, _) in sorted(best.items()):
         # one per hop, plus a little less for better-supported hops: fewest hops first, then support
-        view.add_edge(x, y, weight=1 + 0.1 / (1 + -negated_support))
-    try:
-        nodes = nx.shortest_path(view, start, end, weight="weight")
-    except (nx.NetworkXNoPath, nx.NodeNotFound):
-        raise NoPath(f"no path between {kg.label(start)!r} and {kg.label(end)!r}") from None
+        # (integers, so equal paths weigh exactly the same)
+        view.add_edge(x, y, weight=_SCALE + round(_SCALE / 10 / (1 + -negated_support)))
+    if start not in view or end not in view:
+        raise NoPath(f"no path between {kg.label(start)!r} and {kg.label(end)!r}")
+    nodes = _first_best(view, start, end)
+    if nodes is None:
+        raise NoPath(f"no path between {kg.label(start)!r} and {kg.label(end)!r}")
     hops = []
     for x, y in zip(nodes, nodes[1:], strict=False):
         _, key, u, v = best[(x, y) if str(x) <= str(y) else (y, x)]

@@ -8,7 +8,9 @@ default graph of a folder store and leaves its named graphs (a user's own data) 
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,24 @@ def _line_of(error: SyntaxError) -> int | None:
     return error.lineno if isinstance(error.lineno, int) else None
 
 
-def read_turtle(file: Path, into: Any | None = None, prefixes: dict[str, str] | None = None) -> Any:
+class _Counted(io.RawIOBase):
+    """A binary file that moves a progress bar by the bytes read from it."""
+
+    def __init__(self, handle: Any, bar: Any) -> None:
+        self.handle, self.bar = handle, bar
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count: int = self.handle.readinto(buffer)
+        self.bar.update(count)
+        return count
+
+
+def read_turtle(
+    file: Path, into: Any | None = None, prefixes: dict[str, str] | None = None, bar: Any = None
+) -> Any:
     """Read one Turtle file with Oxigraph into a store's default graph: the one Turtle reader.
 
     Every path that reads Turtle (loading a graph, filling a folder, the query workers, the shapes,
@@ -39,6 +58,8 @@ def read_turtle(file: Path, into: Any | None = None, prefixes: dict[str, str] | 
         The ``pyoxigraph.Store`` to add to (a new in-memory store when ``None``).
     prefixes
         When given, the file's ``@prefix`` declarations are added to it (for writers that keep them).
+    bar
+        A progress bar counting bytes, moved as Oxigraph reads the file.
 
     Returns
     -------
@@ -55,9 +76,11 @@ def read_turtle(file: Path, into: Any | None = None, prefixes: dict[str, str] | 
     base = file.resolve().as_uri()
     try:
         if prefixes is None:
-            store.bulk_load(
-                path=str(file), format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=ox.DefaultGraph()
-            )
+            with ExitStack() as stack:
+                source: dict[str, Any] = {"path": str(file)}
+                if bar is not None:
+                    source = {"input": _Counted(stack.enter_context(file.open("rb")), bar)}
+                store.bulk_load(**source, format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=ox.DefaultGraph())
         else:
             parser = ox.parse(path=str(file), format=ox.RdfFormat.TURTLE, base_iri=base)
             store.extend(list(parser))
@@ -134,9 +157,8 @@ def fill(
     store.clear_graph(ox.DefaultGraph())
     sizes = [file.stat().st_size for file in files]
     with progress_bar(total=sum(sizes), unit="B", desc=f"loading into {folder}", show=progress) as bar:
-        for file, size in zip(files, sizes, strict=True):
-            read_turtle(file, store)
-            bar.update(size)
+        for file in files:
+            read_turtle(file, store, bar=bar if not bar.disable else None)
     store.optimize()
     store.flush()
     return default_graph_size(store)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -46,11 +48,28 @@ def progress_bar(
 def step(desc: str, show: bool | None = None) -> Iterator[None]:
     """Show ``desc`` with a running clock on a terminal while one long step runs (past a second).
 
-    For work that gives no count to follow (a SHACL run, a serialisation).
+    For work that gives no count to follow (a SHACL run, a serialisation): the bar is redrawn
+    every half second once the step has taken a second.
 
     >>> with step("checking", show=False):
     ...     pass
     """
     with progress_bar(total=1, desc=desc, unit=" step", show=show) as bar:
-        yield
+        done = threading.Event()
+        started = time.monotonic()
+
+        def tick() -> None:
+            while not done.wait(0.5):
+                if time.monotonic() - started >= 1.0:
+                    bar.refresh()
+
+        clock = threading.Thread(target=tick, daemon=True)
+        if not bar.disable:
+            clock.start()
+        try:
+            yield
+        finally:
+            done.set()
+            if clock.is_alive():
+                clock.join()
         bar.update(1)

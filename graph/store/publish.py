@@ -35,6 +35,7 @@ from graph.core.errors import GraphError
 from graph.store.data import data_files, resolve
 from graph.store.labels import refresh
 from graph.store.oxigraph import fill, read_files
+from graph.store.progress import progress_bar
 
 __all__ = ["load_into", "put_graph"]
 
@@ -97,9 +98,19 @@ def load_into(
         refresh(Path(target), progress=progress)  # the names, for lookups without reading them all
         return count
     count = len(read_files(files, progress=progress))  # every file checked before anything is sent
-    for number, payload in enumerate(in_requests(in_file_order(files))):
-        method = "POST" if number else "PUT"
-        put_graph(target, payload, graph=graph, auth=auth, method=method, insecure_basic=insecure_basic)
+    requests = in_requests(in_file_order(files))
+    sending = progress_bar(total=len(requests), unit=" requests", desc=f"sending to {target}", show=progress)
+    with sending as bar:
+        for number, payload in enumerate(requests):
+            put_graph(
+                target,
+                payload,
+                graph=graph,
+                auth=auth,
+                method="POST" if number else "PUT",
+                insecure_basic=insecure_basic,
+            )
+            bar.update(1)
     return count
 
 

@@ -18,14 +18,16 @@ Nodes
     Entity IRIs (``rdflib.URIRef``) with attributes ``label`` (str), ``types``
     (tuple of class local names), ``synonyms`` (tuple of str), ``guidance`` (dict:
     property local name → list of ``{"value", "evidence"}``) and ``urgency`` (red flags
-    only: list of ``{"level", "rank", "label", "evidence"}``, most urgent first).
+    only: list of ``{"level", "rank", "label", "evidence"}``, most urgent first) and, for a term
+    of an imported ontology, ``depth`` (its ``bso:hierarchyDepth``).
 
 Edges
     Keyed by the predicate's local name (``"treats"``), with attributes ``predicate``
     (str), ``evidence`` (sorted list of ``(source, line)``), ``hedged`` (the ones whose
     line hedges the claim), ``support`` (number of distinct sources), ``asserted`` (some
     line asserts it), ``negative`` (a negative claim such as ``notRecommendedFor``) and
-    ``contested`` (some evidence of the triple is a disputed claim of a ``bso:Disagreement``).
+    ``contested`` (some evidence of the triple is a disputed claim of a ``bso:Disagreement``) and
+    ``frequencies`` (``(source, line)`` → ``bso:annotationFrequency``; imported annotations only).
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ def _view(tables: Tables, index: LabelIndex, evidence: EvidenceIndex) -> nx.Mult
                     "types": index.types[entity],
                     "synonyms": tuple(index.synonyms.get(entity, ())),
                     "guidance": _guidance(tables, evidence, entity),
+                    **({"depth": tables.depths[str(entity)]} if str(entity) in tables.depths else {}),
                 },
             )
         )
@@ -125,6 +128,7 @@ def _view(tables: Tables, index: LabelIndex, evidence: EvidenceIndex) -> nx.Mult
                         "asserted": any(not e.hedged for e in cites),
                         "negative": negative,
                         "contested": any(e.iri in contested for e in cites),
+                        **_frequencies(cites),
                     },
                 )
             )
@@ -134,6 +138,12 @@ def _view(tables: Tables, index: LabelIndex, evidence: EvidenceIndex) -> nx.Mult
         if node in graph:
             graph.nodes[node]["urgency"] = tables.urgency_levels(flag, evidence)
     return graph
+
+
+def _frequencies(cites: list[Any]) -> dict[str, Any]:
+    """Return ``{"frequencies": {(source, line): share}}`` for imported annotations, else nothing."""
+    shares = {(e.source, e.line): e.frequency for e in cites if e.frequency is not None}
+    return {"frequencies": shares} if shares else {}
 
 
 def _guidance(tables: Tables, evidence: EvidenceIndex, entity: URIRef) -> dict[str, list[dict[str, Any]]]:

@@ -30,6 +30,7 @@ _IDENTIFIER = "http://purl.org/dc/terms/identifier"
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _LINE, _RANK, _CLAIM, _URGENCY = (ONTOLOGY + name for name in ("line", "rank", "claim", "urgency"))
 _STRENGTH, _CONTEXT, _HEDGED = ONTOLOGY + "claimStrength", ONTOLOGY + "contextLine", ONTOLOGY + "Hedged"
+_FREQUENCY, _DEPTH = ONTOLOGY + "annotationFrequency", ONTOLOGY + "hierarchyDepth"
 _SOURCE, _DISAGREEMENT, _LEVEL = ONTOLOGY + "Source", ONTOLOGY + "Disagreement", ONTOLOGY + "UrgencyLevel"
 _CLASSES = {ONTOLOGY + name: name for name in CLASS_NAMES}
 _NAMES = {str(predicate): weight for predicate, weight in NAME_WEIGHTS}
@@ -74,6 +75,13 @@ def _as_int(value: str | None, default: int) -> int:
         return default
 
 
+def _as_share(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
 class Tables:
     """What one pass over the triples found, table by table (IRIs as plain strings)."""
 
@@ -92,6 +100,7 @@ class Tables:
         self.urgency: dict[str, set[str]] = defaultdict(set)
         self.ranks: dict[str, str] = {}
         self.levels: set[str] = set()
+        self.depths: dict[str, int] = {}
 
     def feed(self, triples: Iterable[Any]) -> None:
         """Sort each triple (a pyoxigraph ``Triple`` or ``Quad``) into the table it belongs to."""
@@ -121,7 +130,7 @@ class Tables:
                     relations[_EDGES[predicate]].add((subject, obj.value))
             elif predicate in _NAMES:
                 names[subject][predicate].add(obj.value)
-            elif predicate in (_SUBJECT, _PREDICATE, _OBJECT, _DERIVED, _LINE, _STRENGTH):
+            elif predicate in (_SUBJECT, _PREDICATE, _OBJECT, _DERIVED, _LINE, _STRENGTH, _FREQUENCY):
                 parts[subject][predicate] = obj
             elif predicate == _CONTEXT:
                 parts[subject].setdefault(_CONTEXT, []).append(_as_int(obj.value, 0))
@@ -137,6 +146,8 @@ class Tables:
                     self.guidance[subject].setdefault(_GUIDANCE[predicate], {})[obj.value] = obj
             elif predicate == _RANK:
                 self.ranks[subject] = obj.value
+            elif predicate == _DEPTH:
+                self.depths[subject] = _as_int(obj.value, 0)
         self.count += count
 
     def evidence(self) -> EvidenceIndex:
@@ -154,7 +165,9 @@ class Tables:
             strength = part.get(_STRENGTH)
             hedged = strength is not None and strength.value == _HEDGED
             context = tuple(sorted(part.get(_CONTEXT, ())))
-            found[key].append(Evidence(label, _as_int(line.value, 0), node, hedged, context))
+            share = part.get(_FREQUENCY)
+            frequency = _as_share(share.value) if share is not None else None
+            found[key].append(Evidence(label, _as_int(line.value, 0), node, hedged, context, frequency))
         return EvidenceIndex(found)
 
     def index(self) -> LabelIndex:
