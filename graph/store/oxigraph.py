@@ -80,7 +80,9 @@ def read_turtle(
                 source: dict[str, Any] = {"path": str(file)}
                 if bar is not None:
                     source = {"input": _Counted(stack.enter_context(file.open("rb")), bar)}
-                store.bulk_load(**source, format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=ox.DefaultGraph())
+                store.bulk_load(
+                    **source, format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=ox.DefaultGraph()
+                )
         else:
             parser = ox.parse(path=str(file), format=ox.RdfFormat.TURTLE, base_iri=base)
             store.extend(list(parser))
