@@ -1,0 +1,185 @@
+"""The extractor: an article's lines in, candidate relations out.
+
+>>> from graph.extract.extractor import Extractor
+>>> found = Extractor.of(kg).extract(["Dehydration can cause back spasms."])
+>>> [(c.subject.label, c.predicate, c.object.label, c.hedged) for c in found]
+[('dehydration', 'causes', 'back spasm', True)]
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from graph.core.lookup import curie
+from graph.core.model import KnowledgeGraph
+from graph.core.vocab import NEGATIVE_RELATIONS
+from graph.extract.candidates import Candidate, Named, conflicts_of
+from graph.extract.cues import Cues, load_cues
+from graph.extract.lexicon import Lexicon, lexicon
+from graph.extract.lines import Line, classify
+from graph.extract.reader import GROUP, build_pipeline, entity_of
+from graph.extract.relations import TWINS, Frame, Mention, Pair, cue_matches, frame_of, framed, pairs_in_line
+
+__all__ = ["Extractor"]
+
+_READ = ("text", "intro", "item", "heading", "question")
+_PUNCT = " .,;:!?\"'()"
+
+
+class Extractor:
+    """A pipeline built once for a lexicon, to read any number of articles.
+
+    Parameters
+    ----------
+    lex
+        The names and classes to look for (:func:`graph.extract.lexicon.lexicon`).
+    cues
+        The rules (default: the packaged ``cues.json``).
+    kg
+        The graph whose claims candidates are checked against for conflicts (optional).
+    """
+
+    def __init__(self, lex: Lexicon, cues: Cues | None = None, kg: KnowledgeGraph | None = None) -> None:
+        from spacy.matcher import Matcher
+
+        self.lex = lex
+        self.cues = cues or load_cues()
+        self.kg = kg
+        self.nlp = build_pipeline(lex, self.cues)
+        self.matcher = Matcher(self.nlp.vocab)
+        for number, cue in enumerate(self.cues.relations):
+            patterns = [[{"LOWER": t.lower_} for t in self.nlp.make_doc(p)] for p in cue.phrases]
+            self.matcher.add(f"cue-{number}", patterns)
+        self._hedges = tuple(r["literal"] for r in self.cues.context if r["category"] == "POSSIBLE_EXISTENCE")
+
+    @classmethod
+    def of(cls, kg: KnowledgeGraph, without_source: str | None = None) -> Extractor:
+        """Build an extractor from a graph's lexicon (see :func:`graph.extract.lexicon.lexicon`)."""
+        return cls(lexicon(kg, without_source), kg=kg if without_source is None else None)
+
+    def extract(self, lines: list[str]) -> list[Candidate]:
+        """Return the candidate relations of an article's lines, in line order."""
+        infos = classify(lines, self.cues.ignore)
+        read = [x for x in infos if x.kind in _READ]
+        docs = dict(zip((x.number for x in read), self.nlp.pipe(x.body for x in read), strict=True))
+        mentions = {n: self._mentions(doc, next(x for x in read if x.number == n)) for n, doc in docs.items()}
+        topic = self._topic(mentions)
+        pairs: list[tuple[Line, Pair]] = []
+        frame: Frame | None = None
+        for info in infos:
+            if info.kind == "blank":
+                continue
+            if info.kind != "item":
+                frame = None
+            if not info.states:
+                continue
+            doc, found = docs[info.number], mentions[info.number]
+            cues = cue_matches(doc, self.matcher, self.cues.relations)
+            sentences = [(s.start, s.end) for s in doc.sents]
+            pairs += [(info, p) for p in pairs_in_line(sentences, found, cues, topic)]
+            if info.kind == "intro":
+                frame = frame_of(info.number, found, cues, topic, self._hedged(info.body))
+            elif info.kind == "item" and frame is not None:
+                pairs += [(info, p) for p in self._items(info, doc, found, frame)]
+        return self._candidates(pairs)
+
+    def _hedged(self, text: str) -> bool:
+        words = f" {text.lower()} "
+        return any(f" {h} " in words for h in self._hedges)
+
+    def _mentions(self, doc: Any, info: Line) -> list[Mention]:
+        found = [
+            Mention(
+                s.start, s.end, s.text.strip(_PUNCT), entity_of(s.label_), s._.is_uncertain, s._.is_negated
+            )
+            for s in doc.spans.get(GROUP, [])
+        ]
+        if info.kind == "item":
+            width = len(self.nlp.make_doc(info.head)) if info.head else len(doc)
+            short = bool(info.head) or len(doc) <= 7
+            known = [m for m in found if m.end <= width]
+            if short and not known and width > 0:
+                text = doc[:width].text.strip(_PUNCT)
+                if text and len(text.split()) <= 7:
+                    found = [Mention(0, width, text, None), *[m for m in found if m.start >= width]]
+        return [m for m in found if m.text]
+
+    def _topic(self, mentions: dict[int, list[Mention]]) -> Mention | None:
+        counts: Counter[str] = Counter()
+        for found in mentions.values():
+            counts.update(m.entity for m in found if m.entity and "Condition" in self._types(m.entity))
+        if not counts:
+            return None
+        entity = counts.most_common(1)[0][0]
+        return Mention(-1, -1, self.lex.labels[_ref(entity)], entity)
+
+    def _items(self, info: Line, doc: Any, found: list[Mention], frame: Frame) -> list[Pair]:
+        width = len(self.nlp.make_doc(info.head)) if info.head else next((s.end for s in doc.sents), len(doc))
+        fillers = [m for m in found if m.end <= width]
+        hedged = self._hedged(info.body)
+        made = [framed(frame, m, hedged, (frame.line,)) for m in fillers]
+        return [p for p in made if p is not None]
+
+    def _types(self, entity: str) -> tuple[str, ...]:
+        return self.lex.types.get(_ref(entity), ())
+
+    def _named(self, mention: Mention, predicate: str, role: str) -> Named | None:
+        wanted = self.lex.domains if role == "subject" else self.lex.ranges
+        if mention.entity is None:
+            return Named(mention.text.lower(), None, self.lex.role_class(predicate, role))
+        types = self._types(mention.entity)
+        fitting = [t for t in types if self.lex.parents.get(t, {t}) & wanted.get(predicate, frozenset())]
+        if not fitting:
+            return None
+        return Named(self.lex.labels[_ref(mention.entity)], curie(mention.entity), fitting[0])
+
+    def _resolve(self, pair: Pair) -> tuple[str, Named, Named] | None:
+        if pair.subject.entity is None and pair.object.entity is None:
+            return None
+        if pair.subject.entity is not None and pair.subject.entity == pair.object.entity:
+            return None
+        for predicate in pair.predicates:
+            subject = self._named(pair.subject, predicate, "subject")
+            obj = self._named(pair.object, predicate, "object")
+            if subject is None or obj is None:
+                continue
+            if pair.negated and predicate not in NEGATIVE_RELATIONS:
+                if predicate not in TWINS:
+                    return None  # a negated claim with no negative twin: never propose the positive
+                predicate = TWINS[predicate]
+            return predicate, subject, obj
+        return None
+
+    def _candidates(self, pairs: list[tuple[Line, Pair]]) -> list[Candidate]:
+        best: dict[tuple[int, str, str, str], Candidate] = {}
+        for info, pair in pairs:
+            resolved = self._resolve(pair)
+            if resolved is None:
+                continue
+            predicate, subject, obj = resolved
+            new = subject.id is None or obj.id is None
+            candidate = Candidate(
+                line=info.number,
+                text=info.text,
+                subject=subject,
+                predicate=predicate,
+                object=obj,
+                hedged=pair.hedged,
+                negated=pair.negated or predicate in NEGATIVE_RELATIONS,
+                score=round(pair.score * (0.85 if new else 1.0), 2),
+                conflicts=conflicts_of(self.kg, subject, predicate, obj),
+                context=pair.context,
+            )
+            key = (info.number, subject.key, predicate, obj.key)
+            if key not in best or candidate.score > best[key].score:
+                best[key] = candidate
+        return sorted(
+            best.values(), key=lambda c: (c.line, -c.score, c.subject.key, c.predicate, c.object.key)
+        )
+
+
+def _ref(entity: str) -> Any:
+    from rdflib import URIRef
+
+    return URIRef(entity)
