@@ -130,9 +130,13 @@ def _accept(args: argparse.Namespace) -> int:
         stack.enter_context(locked(sources_file))
         for path in folder.iterdir() if folder is not None and folder.is_dir() else ():
             os.symlink(path.resolve(), Path(texts) / path.name)
-        if (Path(texts) / article.name).exists():
-            raise GraphError(f"{article.name}: a source of that file name is already in {folder}")
-        os.symlink(article.resolve(), Path(texts) / article.name)
+        beside = Path(texts) / article.name
+        if not beside.exists():
+            os.symlink(article.resolve(), beside)
+        elif beside.read_bytes() != article.read_bytes():
+            raise GraphError(
+                f"{article.name}: another text of that file name is in {folder}; rename the article"
+            )
         merged = read_turtle(triples) + part
         new = {
             triples: canonical_turtle(merged),

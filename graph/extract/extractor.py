@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from typing import Any
 
@@ -41,17 +42,18 @@ class Extractor:
     """
 
     def __init__(self, lex: Lexicon, cues: Cues | None = None, kg: KnowledgeGraph | None = None) -> None:
-        from spacy.matcher import Matcher
-
         self.lex = lex
         self.cues = cues or load_cues()
         self.kg = kg
         self.nlp = build_pipeline(lex, self.cues)
+        from spacy.matcher import Matcher  # after the pipeline, which imports spaCy quietly
+
         self.matcher = Matcher(self.nlp.vocab)
         for number, cue in enumerate(self.cues.relations):
             patterns = [[{"LOWER": t.lower_} for t in self.nlp.make_doc(p)] for p in cue.phrases]
             self.matcher.add(f"cue-{number}", patterns)
         self._hedges = tuple(r["literal"] for r in self.cues.context if r["category"] == "POSSIBLE_EXISTENCE")
+        self._clauses = {r["literal"] for r in self.cues.context if r["category"] == "TERMINATE"}
 
     @classmethod
     def of(cls, kg: KnowledgeGraph, without_source: str | None = None) -> Extractor:
@@ -62,7 +64,9 @@ class Extractor:
         """Return the candidate relations of an article's lines, in line order."""
         infos = classify(lines, self.cues.ignore)
         read = [x for x in infos if x.kind in _READ]
-        docs = dict(zip((x.number for x in read), self.nlp.pipe(x.body for x in read), strict=True))
+        with warnings.catch_warnings():  # medspaCy's matchers without rules of a kind say so per line
+            warnings.filterwarnings("ignore", message=r".*\[W036\]")
+            docs = dict(zip((x.number for x in read), self.nlp.pipe(x.body for x in read), strict=True))
         mentions = {n: self._mentions(doc, next(x for x in read if x.number == n)) for n, doc in docs.items()}
         topic = self._topic(mentions)
         pairs: list[tuple[Line, Pair]] = []
@@ -77,7 +81,8 @@ class Extractor:
             doc, found = docs[info.number], mentions[info.number]
             cues = cue_matches(doc, self.matcher, self.cues.relations)
             sentences = [(s.start, s.end) for s in doc.sents]
-            pairs += [(info, p) for p in pairs_in_line(sentences, found, cues, topic)]
+            clauses = tuple(t.i for t in doc if t.lower_ in self._clauses)
+            pairs += [(info, p) for p in pairs_in_line(sentences, found, cues, topic, clauses)]
             if info.kind == "intro":
                 frame = frame_of(info.number, found, cues, topic, self._hedged(info.body))
             elif info.kind == "item" and frame is not None:

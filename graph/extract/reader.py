@@ -8,6 +8,7 @@ downloaded: the pipeline is built from rules at run time.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -85,8 +86,10 @@ def build_pipeline(lex: Lexicon, cues: Cues) -> Any:
         Call it on a line's text; mentions are in ``doc.spans[GROUP]``, labelled with the
         entity's IRI or :data:`NEW`, each with medspaCy's ``is_negated`` and ``is_uncertain``.
     """
-    import medspacy  # noqa: F401  (registers the medspacy_* factories)
-    import spacy
+    with warnings.catch_warnings():  # spaCy's CLI, imported with it, uses a deprecated click API
+        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        import medspacy  # noqa: F401  (registers the medspacy_* factories)
+        import spacy
     from loguru import logger
     from medspacy.context import ConTextRule
     from medspacy.target_matcher import TargetRule

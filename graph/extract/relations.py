@@ -97,16 +97,20 @@ def pairs_in_line(
     mentions: list[Mention],
     found: list[tuple[int, int, Cue]],
     topic: Mention | None,
+    clauses: tuple[int, ...] = (),
 ) -> list[Pair]:
-    """Pair the mentions of each sentence across the cues found in it."""
+    """Pair the mentions of each sentence across the cues found in it.
+
+    ``clauses`` are the tokens that end a clause ("but", "however", ";"): no pair spans one.
+    """
     pairs: list[Pair] = []
     for begin, end in sentences:
         here = [m for m in mentions if begin <= m.start and m.end <= end]
         cues = [c for c in found if begin <= c[0] and c[1] <= end]
-        bounds = [c for c in cues if c[2].boundary]
+        bounds = [c for c in cues if c[2].boundary] + [(t, t + 1, None) for t in clauses if begin <= t < end]
         for start, stop, cue in cues:
-            before = max((c[1] for c in bounds if c[1] <= start), default=begin)
-            after = min((c[0] for c in bounds if c[0] >= stop), default=end)
+            before = max((b[1] for b in bounds if b[1] <= start), default=begin)
+            after = min((b[0] for b in bounds if b[0] >= stop), default=end)
             left = [m for m in here if before <= m.start and m.end <= start]
             right = [m for m in here if stop <= m.start and m.end <= after]
             if not cue.boundary:
