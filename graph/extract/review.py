@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from rdflib import URIRef
+from rdflib import RDF, URIRef
 
 from graph.core.errors import GraphError
 from graph.core.model import KnowledgeGraph
@@ -37,7 +37,7 @@ def next_source_id(kg: KnowledgeGraph) -> str:
     >>> next_source_id(kg)
     '005'
     """
-    used = {str(s).removeprefix(SOURCE_PREFIX) for s in kg.rdf.subjects(None, BSO.Source)}
+    used = {str(s).removeprefix(SOURCE_PREFIX) for s in kg.rdf.subjects(RDF.type, BSO.Source)}
     return next(f"{n:03d}" for n in range(1000) if f"{n:03d}" not in used)
 
 
