@@ -50,12 +50,24 @@ class Cue:
 
 @dataclass(frozen=True)
 class Cues:
-    """Everything ``cues.json`` holds."""
+    """Everything ``cues.json`` holds.
+
+    Besides the relation cues and ConText rules: ``ignore`` (advertising, calls to book),
+    ``enumeration`` (words a list of names follows), ``clauses`` (words that start a clause no
+    pair reaches across), ``pronouns`` (words that stand for the article's topic) and
+    ``sections`` (words of a heading or question that tell what the list under it states:
+    predicate, the items' role, words) and ``vague`` (words that name a kind of thing, not a
+    thing: a new name made only of them is not proposed).
+    """
 
     relations: tuple[Cue, ...]
     context: tuple[dict[str, str], ...]
     ignore: tuple[str, ...]
     enumeration: tuple[str, ...]
+    clauses: tuple[str, ...] = ()
+    pronouns: tuple[str, ...] = ()
+    sections: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    vague: frozenset[str] = frozenset()
 
 
 def _cue(entry: dict[str, Any]) -> Cue:
@@ -94,4 +106,8 @@ def load_cues() -> Cues:
         context=tuple(data["context"]),
         ignore=tuple(data["ignore"]),
         enumeration=tuple(data["enumeration"]),
+        clauses=tuple(data.get("clauses", ())),
+        pronouns=tuple(data.get("pronouns", ())),
+        sections=tuple((s["predicate"], s["role"], tuple(s["words"])) for s in data.get("sections", ())),
+        vague=frozenset(data.get("vague", ())),
     )

@@ -16,7 +16,7 @@ from graph.core.lookup import curie
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import NEGATIVE_RELATIONS
 from graph.extract.candidates import Candidate, Named, conflicts_of
-from graph.extract.cues import Cues, load_cues
+from graph.extract.cues import Cue, Cues, load_cues
 from graph.extract.lexicon import Lexicon, lexicon
 from graph.extract.lines import Line, classify
 from graph.extract.reader import GROUP, build_pipeline, entity_of
@@ -25,6 +25,89 @@ from graph.extract.relations import TWINS, Frame, Mention, Pair, cue_matches, fr
 __all__ = ["Extractor"]
 
 _READ = ("text", "intro", "item", "heading", "question")
+#: Words an empty side's names never start or end with (modals, auxiliaries, adverbs, connectives).
+_EDGE_WORDS = {
+    "can",
+    "may",
+    "might",
+    "could",
+    "will",
+    "would",
+    "should",
+    "must",
+    "also",
+    "often",
+    "sometimes",
+    "usually",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "does",
+    "do",
+    "did",
+    "not",
+    "n't",
+    "help",
+    "helps",
+    "to",
+    "that",
+    "and",
+    "or",
+    "but",
+    "so",
+    "then",
+    "even",
+    "just",
+    "only",
+    "really",
+    "very",
+    "generally",
+    "typically",
+    "a",
+    "an",
+    "the",
+    "your",
+    "their",
+    "its",
+    "some",
+    "any",
+    "all",
+    "other",
+    "certain",
+    "in",
+    "on",
+    "of",
+    "for",
+}
+#: Names that stand for no entity.
+_NOBODY = {
+    "you",
+    "we",
+    "i",
+    "he",
+    "she",
+    "one",
+    "someone",
+    "anyone",
+    "everyone",
+    "people",
+    "person",
+    "there",
+    "here",
+    "what",
+    "how",
+    "why",
+    "who",
+    "which",
+    "doctors",
+    "doctor",
+    "your doctor",
+    "a person",
+}
 _PUNCT = " .,;:!?\"'()"
 
 
@@ -54,6 +137,8 @@ class Extractor:
             self.matcher.add(f"cue-{number}", patterns)
         self._hedges = tuple(r["literal"] for r in self.cues.context if r["category"] == "POSSIBLE_EXISTENCE")
         self._clauses = {r["literal"] for r in self.cues.context if r["category"] == "TERMINATE"}
+        self._clauses |= set(self.cues.clauses)
+        self._pronouns = set(self.cues.pronouns)
 
     @classmethod
     def of(cls, kg: KnowledgeGraph, without_source: str | None = None) -> Extractor:
@@ -71,23 +156,77 @@ class Extractor:
         topic = self._topic(mentions)
         pairs: list[tuple[Line, Pair]] = []
         frame: Frame | None = None
+        section: tuple[str, str] | None = None
         for info in infos:
             if info.kind == "blank":
                 continue
             if info.kind != "item":
                 frame = None
+            if info.kind in ("heading", "question"):
+                section = self._section_of(info.body)
+            elif info.kind == "text":
+                section = None
             if not info.states:
                 continue
             doc, found = docs[info.number], mentions[info.number]
             cues = cue_matches(doc, self.matcher, self.cues.relations)
             sentences = [(s.start, s.end) for s in doc.sents]
             clauses = tuple(t.i for t in doc if t.lower_ in self._clauses)
-            pairs += [(info, p) for p in pairs_in_line(sentences, found, cues, topic, clauses)]
+
+            def fill(start: int, end: int, left: bool, doc: Any = doc) -> list[Mention]:
+                return self._fill(doc, start, end, left, topic)
+
+            pairs += [(info, p) for p in pairs_in_line(sentences, found, cues, topic, clauses, fill)]
             if info.kind == "intro":
-                frame = frame_of(info.number, found, cues, topic, self._hedged(info.body))
-            elif info.kind == "item" and frame is not None:
-                pairs += [(info, p) for p in self._items(info, doc, found, frame)]
+                hedged = self._hedged(info.body)
+                frame = frame_of(info.number, found, cues, topic, hedged) or self._section(
+                    section, topic, hedged, info
+                )
+            elif info.kind == "item":
+                frame = frame or self._section(section, topic, False, info)
+                if frame is not None:
+                    pairs += [(info, p) for p in self._items(info, doc, found, frame)]
         return self._candidates(pairs)
+
+    def _section_of(self, text: str) -> tuple[str, str] | None:
+        """Return (predicate, items' role) a heading or question announces, if its words tell."""
+        words = f" {' '.join(text.lower().replace('?', ' ').split())} "
+        for predicate, role, cue_words in self.cues.sections:
+            if any(f" {w} " in words for w in cue_words):
+                return predicate, role
+        return None
+
+    def _section(
+        self, section: tuple[str, str] | None, topic: Mention | None, hedged: bool, info: Line
+    ) -> Frame | None:
+        """Return the frame a section's heading gives a list that has no intro of its own."""
+        if section is None or topic is None:
+            return None
+        predicate, role = section
+        cue = Cue(predicate, role, "list", ())
+        return Frame(cue, topic, role, hedged, info.number)
+
+    def _fill(self, doc: Any, start: int, end: int, left: bool, topic: Mention | None) -> list[Mention]:
+        """Return what an empty side of a cue holds: the topic for a pronoun, else (left only) new names."""
+        words = [t.lower_ for t in doc[start:end]]
+        if topic is not None and any(w in self._pronouns for w in words):
+            return [topic]
+        if not left or not 0 < end - start <= 14:
+            return []
+        found, first = [], start
+        for i in range(start, end + 1):
+            if i < end and doc[i].lower_ not in (",", "and", "or", ";", "(", ")"):
+                continue
+            a, b = first, i
+            while a < b and doc[a].lower_ in _EDGE_WORDS:
+                a += 1
+            while b > a and doc[b - 1].lower_ in _EDGE_WORDS:
+                b -= 1
+            text = doc[a:b].text.strip(_PUNCT)
+            if 0 < b - a <= 6 and text and text.lower() not in _NOBODY and not doc[a].is_punct:
+                found.append(Mention(a, b, text, None))
+            first = i + 1
+        return found
 
     def _hedged(self, text: str) -> bool:
         words = f" {text.lower()} "
@@ -142,6 +281,10 @@ class Extractor:
     def _resolve(self, pair: Pair) -> tuple[str, Named, Named] | None:
         if pair.subject.entity is None and pair.object.entity is None:
             return None
+        if pair.object.entity is None and not pair.listed:  # a new object only as a list's item
+            return None
+        if any(self._vague(m) for m in (pair.subject, pair.object)):
+            return None
         if pair.subject.entity is not None and pair.subject.entity == pair.object.entity:
             return None
         for predicate in pair.predicates:
@@ -149,12 +292,30 @@ class Extractor:
             obj = self._named(pair.object, predicate, "object")
             if subject is None or obj is None:
                 continue
+            if predicate == "causes" and self._condition_sign(pair):
+                predicate, subject = "hasSymptom", Named(subject.label, subject.id, "Condition")
             if pair.negated and predicate not in NEGATIVE_RELATIONS:
                 if predicate not in TWINS:
                     return None  # a negated claim with no negative twin: never propose the positive
                 predicate = TWINS[predicate]
             return predicate, subject, obj
         return None
+
+    def _vague(self, mention: Mention) -> bool:
+        """Tell whether a new name is no name: only vague words, or a pronoun or verb inside."""
+        if mention.entity is not None:
+            return False
+        words = [w.strip(_PUNCT) for w in mention.text.lower().split()]
+        if all(w in self.cues.vague or w in _EDGE_WORDS for w in words):
+            return True
+        return any(w in _NOBODY or w in self._pronouns or w in ("is", "are", "was", "were") for w in words)
+
+    def _condition_sign(self, pair: Pair) -> bool:
+        """Tell whether a condition 'causes' a sign: the vocabulary says it has that symptom."""
+        if pair.subject.entity is None or pair.object.entity is None:
+            return False
+        subject, obj = self._types(pair.subject.entity), self._types(pair.object.entity)
+        return "Condition" in subject and "Cause" not in subject and "Condition" not in obj
 
     def _candidates(self, pairs: list[tuple[Line, Pair]]) -> list[Candidate]:
         best: dict[tuple[int, str, str, str], Candidate] = {}

@@ -10,7 +10,8 @@ twin, or nothing when it has none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graph.extract.cues import Cue
@@ -54,6 +55,7 @@ class Pair:
     negated: bool
     score: float
     context: tuple[int, ...] = ()
+    listed: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,10 +100,12 @@ def pairs_in_line(
     found: list[tuple[int, int, Cue]],
     topic: Mention | None,
     clauses: tuple[int, ...] = (),
+    fill: Callable[[int, int, bool], list[Mention]] | None = None,
 ) -> list[Pair]:
     """Pair the mentions of each sentence across the cues found in it.
 
     ``clauses`` are the tokens that end a clause ("but", "however", ";"): no pair spans one.
+    ``fill`` names what an empty side holds (a pronoun for the topic, names the graph lacks).
     """
     pairs: list[Pair] = []
     for begin, end in sentences:
@@ -115,9 +119,12 @@ def pairs_in_line(
             right = [m for m in here if stop <= m.start and m.end <= after]
             if not cue.boundary:
                 left = left[-1:]
+            elif fill is not None and cue.kind != "list":
+                left = left or fill(before, start, True)
+                right = right or fill(stop, after, False)
             if cue.kind == "list":
                 if topic is not None:
-                    pairs += [_pair(m, topic, cue, 0.75) for m in right]
+                    pairs += [replace(_pair(m, topic, cue, 0.75), listed=True) for m in right]
                 continue
             if left and right:
                 pairs += [_pair(a, b, cue, 0.9) for a in left for b in right]
@@ -170,4 +177,5 @@ def framed(frame: Frame, filler: Mention, hedged: bool, context: tuple[int, ...]
         negated,
         0.75,
         context,
+        listed=True,
     )
