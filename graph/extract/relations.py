@@ -149,7 +149,8 @@ def frame_of(
     bounds = [c for c in found if c[2].boundary]
     if not bounds:
         return None
-    start, stop, cue = bounds[-1]
+    listing = [c for c in bounds if c[2].kind == "list"]  # "…if you have these symptoms:" frames red flags
+    start, stop, cue = max(listing, key=lambda c: c[2].predicate == "redFlagFor") if listing else bounds[-1]
     left = [m for m in mentions if m.end <= start]
     right = [m for m in mentions if m.start >= stop]
     if cue.kind == "list":
