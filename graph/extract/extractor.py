@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from graph.core.lookup import curie
@@ -22,7 +23,7 @@ from graph.extract.lines import Line, classify
 from graph.extract.reader import GROUP, build_pipeline, entity_of
 from graph.extract.relations import TWINS, Frame, Mention, Pair, cue_matches, frame_of, framed, pairs_in_line
 
-__all__ = ["Extractor"]
+__all__ = ["Extractor", "extract"]
 
 _READ = ("text", "intro", "item", "heading", "question")
 #: Words an empty side's names never start or end with (modals, auxiliaries, adverbs, connectives).
@@ -343,6 +344,24 @@ class Extractor:
         return sorted(
             best.values(), key=lambda c: (c.line, -c.score, c.subject.key, c.predicate, c.object.key)
         )
+
+
+def extract(kg: KnowledgeGraph, article: str | Path) -> list[Candidate]:
+    """Return the candidate relations a plain-text article states, linked to ``kg``'s entities.
+
+    The article is read as ``bskg extract`` reads it (one paragraph or list item a line; a
+    folder, a binary, non-UTF-8 or empty file, or one over 2 MB raise
+    :class:`graph.core.errors.GraphError`).
+
+    >>> import tempfile, pathlib
+    >>> text = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> _ = text.write_text("Stretching relieves back spasms.")
+    >>> [(c.subject.label, c.predicate, c.object.label) for c in extract(kg, text)]
+    [('stretching', 'treats', 'back spasm')]
+    """
+    from graph.extract.lines import read_article
+
+    return Extractor.of(kg).extract(read_article(article))
 
 
 def _ref(entity: str) -> Any:
