@@ -20,96 +20,13 @@ from graph.extract.candidates import Candidate, Named, conflicts_of
 from graph.extract.cues import Cue, Cues, load_cues
 from graph.extract.lexicon import Lexicon, lexicon
 from graph.extract.lines import Line, classify
+from graph.extract.names import PUNCT, fill_side, vague
 from graph.extract.reader import GROUP, build_pipeline, entity_of
 from graph.extract.relations import TWINS, Frame, Mention, Pair, cue_matches, frame_of, framed, pairs_in_line
 
 __all__ = ["Extractor", "extract"]
 
 _READ = ("text", "intro", "item", "heading", "question")
-#: Words an empty side's names never start or end with (modals, auxiliaries, adverbs, connectives).
-_EDGE_WORDS = {
-    "can",
-    "may",
-    "might",
-    "could",
-    "will",
-    "would",
-    "should",
-    "must",
-    "also",
-    "often",
-    "sometimes",
-    "usually",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "being",
-    "does",
-    "do",
-    "did",
-    "not",
-    "n't",
-    "help",
-    "helps",
-    "to",
-    "that",
-    "and",
-    "or",
-    "but",
-    "so",
-    "then",
-    "even",
-    "just",
-    "only",
-    "really",
-    "very",
-    "generally",
-    "typically",
-    "a",
-    "an",
-    "the",
-    "your",
-    "their",
-    "its",
-    "some",
-    "any",
-    "all",
-    "other",
-    "certain",
-    "in",
-    "on",
-    "of",
-    "for",
-}
-#: Names that stand for no entity.
-_NOBODY = {
-    "you",
-    "we",
-    "i",
-    "he",
-    "she",
-    "one",
-    "someone",
-    "anyone",
-    "everyone",
-    "people",
-    "person",
-    "there",
-    "here",
-    "what",
-    "how",
-    "why",
-    "who",
-    "which",
-    "doctors",
-    "doctor",
-    "your doctor",
-    "a person",
-}
-_PUNCT = " .,;:!?\"'()"
 
 
 class Extractor:
@@ -175,7 +92,7 @@ class Extractor:
             clauses = tuple(t.i for t in doc if t.lower_ in self._clauses)
 
             def fill(start: int, end: int, left: bool, doc: Any = doc) -> list[Mention]:
-                return self._fill(doc, start, end, left, topic)
+                return fill_side(doc, start, end, left, topic, self._pronouns)
 
             pairs += [(info, p) for p in pairs_in_line(sentences, found, cues, topic, clauses, fill)]
             if info.kind == "intro":
@@ -207,28 +124,6 @@ class Extractor:
         cue = Cue(predicate, role, "list", ())
         return Frame(cue, topic, role, hedged, info.number)
 
-    def _fill(self, doc: Any, start: int, end: int, left: bool, topic: Mention | None) -> list[Mention]:
-        """Return what an empty side of a cue holds: the topic for a pronoun, else (left only) new names."""
-        words = [t.lower_ for t in doc[start:end]]
-        if topic is not None and any(w in self._pronouns for w in words):
-            return [topic]
-        if not left or not 0 < end - start <= 14:
-            return []
-        found, first = [], start
-        for i in range(start, end + 1):
-            if i < end and doc[i].lower_ not in (",", "and", "or", ";", "(", ")"):
-                continue
-            a, b = first, i
-            while a < b and doc[a].lower_ in _EDGE_WORDS:
-                a += 1
-            while b > a and doc[b - 1].lower_ in _EDGE_WORDS:
-                b -= 1
-            text = doc[a:b].text.strip(_PUNCT)
-            if 0 < b - a <= 6 and text and text.lower() not in _NOBODY and not doc[a].is_punct:
-                found.append(Mention(a, b, text, None))
-            first = i + 1
-        return found
-
     def _hedged(self, text: str) -> bool:
         words = f" {text.lower()} "
         return any(f" {h} " in words for h in self._hedges)
@@ -236,7 +131,7 @@ class Extractor:
     def _mentions(self, doc: Any, info: Line) -> list[Mention]:
         found = [
             Mention(
-                s.start, s.end, s.text.strip(_PUNCT), entity_of(s.label_), s._.is_uncertain, s._.is_negated
+                s.start, s.end, s.text.strip(PUNCT), entity_of(s.label_), s._.is_uncertain, s._.is_negated
             )
             for s in doc.spans.get(GROUP, [])
         ]
@@ -245,7 +140,7 @@ class Extractor:
             short = bool(info.head) or len(doc) <= 7
             known = [m for m in found if m.end <= width]
             if short and not known and width > 0:
-                text = doc[:width].text.strip(_PUNCT)
+                text = doc[:width].text.strip(PUNCT)
                 if text and len(text.split()) <= 7:
                     found = [Mention(0, width, text, None), *[m for m in found if m.start >= width]]
         return [m for m in found if m.text]
@@ -284,7 +179,7 @@ class Extractor:
             return None
         if pair.object.entity is None and not pair.listed:  # a new object only as a list's item
             return None
-        if any(self._vague(m) for m in (pair.subject, pair.object)):
+        if any(vague(m, self.cues.vague, self._pronouns) for m in (pair.subject, pair.object)):
             return None
         if pair.subject.entity is not None and pair.subject.entity == pair.object.entity:
             return None
@@ -301,15 +196,6 @@ class Extractor:
                 predicate = TWINS[predicate]
             return predicate, subject, obj
         return None
-
-    def _vague(self, mention: Mention) -> bool:
-        """Tell whether a new name is no name: only vague words, or a pronoun or verb inside."""
-        if mention.entity is not None:
-            return False
-        words = [w.strip(_PUNCT) for w in mention.text.lower().split()]
-        if all(w in self.cues.vague or w in _EDGE_WORDS for w in words):
-            return True
-        return any(w in _NOBODY or w in self._pronouns or w in ("is", "are", "was", "were") for w in words)
 
     def _condition_sign(self, pair: Pair) -> bool:
         """Tell whether a condition 'causes' a sign: the vocabulary says it has that symptom."""
