@@ -171,3 +171,17 @@ def test_leaving_a_source_out_forgets_the_entities_only_it_names(kg):
     full, without = lexicon(kg), lexicon(kg, without_source="002")
     assert set(without.labels) < set(full.labels)
     assert kg.index.resolve("back spasm") in without.labels
+
+
+def test_a_negation_before_the_whole_claim_proposes_nothing(extractor):
+    found = extractor.extract(["If stretching does not help, ibuprofen may relieve back spasms."])
+    assert not [c for c in found if c.predicate == "doesNotTreat"]  # ibuprofen is not negated
+    assert extractor.extract(["There is no proof that massage treats back spasms."]) == []
+
+
+def test_an_item_head_can_end_with_a_dash(extractor):
+    lines = ["Home remedies for back spasms include:", "• Heat therapy – a warm pack on the sore spot."]
+    found = extractor.extract(lines)
+    assert ("heat therapy", "treats", "back spasm") in {
+        (c.subject.label, c.predicate, c.object.label) for c in found
+    }

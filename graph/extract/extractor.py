@@ -97,9 +97,15 @@ class Extractor:
             pairs += [(info, p) for p in pairs_in_line(sentences, found, cues, topic, clauses, fill)]
             if info.kind == "intro":
                 hedged = self._hedged(info.body)
-                frame = frame_of(info.number, found, cues, topic, hedged) or self._section(
-                    section, topic, hedged, info
-                )
+                # the last sentence with a cue: the one that ends with the colon, or the one before it
+                last = max((s.start for s in doc.sents if any(c[0] >= s.start for c in cues)), default=0)
+                frame = frame_of(
+                    info.number,
+                    [m for m in found if m.start >= last],
+                    [c for c in cues if c[0] >= last],
+                    topic,
+                    hedged,
+                ) or self._section(section, topic, hedged, info)
             elif info.kind == "item":
                 frame = frame or self._section(section, topic, False, info)
                 if frame is not None:

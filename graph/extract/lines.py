@@ -19,6 +19,8 @@ MAX_BYTES = 2_000_000
 
 _BULLET = re.compile(r"^\s*(?:[-*•–·]|\d{1,2}[.)])\s+")
 _END = (".", "!", "?", ":", ";", '"', "”", ")")
+_FAQ = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s+")
+_HEAD = re.compile(r":|\s[–—-]\s")
 
 
 @dataclass(frozen=True)
@@ -98,14 +100,14 @@ def classify(lines: list[str], ignore: tuple[str, ...]) -> list[Line]:
     found = []
     for number, text in enumerate(lines, start=1):
         stripped = text.strip()
-        body = stripped.lstrip("+").strip()
+        body = _FAQ.sub("", stripped.lstrip("+").strip())
         bullet = _BULLET.match(body)
         head = ""
         if bullet:
             body = body[bullet.end() :].strip()
-            name, colon, rest = body.partition(":")
-            if colon and rest.strip() and len(name.split()) <= 8:
-                head = name.strip()
+            parts = _HEAD.split(body, maxsplit=1)
+            if len(parts) == 2 and parts[1].strip() and len(parts[0].split()) <= 8:
+                head = parts[0].strip()
         if not body:
             kind = "blank"
         elif _has_phrase(body, ignore):

@@ -7,6 +7,7 @@ likely to…"), each at most six words, without modals, auxiliaries and articles
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from graph.extract.relations import Mention
@@ -81,7 +82,7 @@ def vague(mention: Mention, words_vague: frozenset[str], pronouns: set[str]) -> 
     """Tell whether a new name is no name: only vague words, or a pronoun or verb inside."""
     if mention.entity is not None:
         return False
-    words = [w.strip(PUNCT) for w in mention.text.lower().split()]
+    words = re.findall(r"[a-z0-9]+", mention.text.lower())
     if all(w in words_vague or w in EDGE_WORDS for w in words):
         return True
     return any(w in NOBODY or w in pronouns or w in ("is", "are", "was", "were") for w in words)

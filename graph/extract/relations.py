@@ -90,7 +90,10 @@ def cue_matches(doc: Any, matcher: Any, cues: tuple[Cue, ...]) -> list[tuple[int
 def _pair(left: Mention, right: Mention, cue: Cue, score: float, extra_hedge: bool = False) -> Pair:
     subject, obj = (left, right) if cue.left == "subject" else (right, left)
     hedged = subject.uncertain or obj.uncertain or extra_hedge
-    negated = cue.negative or obj.negated or subject.negated
+    if subject.negated and obj.negated and not cue.negative:
+        # the negation precedes the whole claim ("if X does not help, Y…"): unclear, propose nothing
+        return Pair(subject, (), obj, hedged, True, score)
+    negated = cue.negative or obj.negated or subject.negated  # the negation sits between the two
     return Pair(subject, (cue.predicate, *cue.alternates), obj, hedged, negated, score)
 
 
