@@ -185,3 +185,20 @@ def test_an_item_head_can_end_with_a_dash(extractor):
     assert ("heat therapy", "treats", "back spasm") in {
         (c.subject.label, c.predicate, c.object.label) for c in found
     }
+
+
+def test_may_does_not_hedge_what_class_a_drug_is_in(extractor):
+    found = extractor.extract(["Your doctor may suggest a muscle relaxant such as cyclobenzaprine."])
+    member = [c for c in found if c.predicate == "memberOf"]
+    assert [(c.subject.label, c.object.label, c.hedged) for c in member] == [
+        ("cyclobenzaprine", "muscle relaxant", False)
+    ]
+
+
+def test_a_paragraph_that_starts_with_a_name_and_a_dash_is_an_item(extractor):
+    lines = ["Relief for back spasms", "Moist heat – a warm towel on the back for twenty minutes."]
+    assert [line.kind for line in classify(lines, load_cues().ignore)] == ["heading", "item"]
+    found = extractor.extract(lines)
+    assert {(c.subject.label, c.predicate, c.object.label) for c in found} == {
+        ("heat therapy", "treats", "back spasm")
+    }

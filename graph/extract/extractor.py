@@ -27,6 +27,8 @@ from graph.extract.relations import TWINS, Frame, Mention, Pair, cue_matches, fr
 __all__ = ["Extractor", "extract"]
 
 _READ = ("text", "intro", "item", "heading", "question")
+#: Relations a line's "may" or "if" does not hedge: what a red flag is, what class a drug is in.
+_NEVER_HEDGED = frozenset({"redFlagFor", "memberOf"})
 
 
 class Extractor:
@@ -82,8 +84,6 @@ class Extractor:
                 frame = None
             if info.kind in ("heading", "question"):
                 section = self._section_of(info.body)
-            elif info.kind == "text":
-                section = None
             if not info.states:
                 continue
             doc, found = docs[info.number], mentions[info.number]
@@ -163,7 +163,7 @@ class Extractor:
     def _items(self, info: Line, doc: Any, found: list[Mention], frame: Frame) -> list[Pair]:
         width = len(self.nlp.make_doc(info.head)) if info.head else next((s.end for s in doc.sents), len(doc))
         fillers = [m for m in found if m.end <= width]
-        hedged = self._hedged(info.body)
+        hedged = self._hedged(info.head or info.body)  # an item's explanation does not hedge its name
         made = [framed(frame, m, hedged, (frame.line,)) for m in fillers]
         return [p for p in made if p is not None]
 
@@ -218,13 +218,15 @@ class Extractor:
                 continue
             predicate, subject, obj = resolved
             new = subject.id is None or obj.id is None
+            # "see a doctor if you may have…", "a drug such as X may help": no hedge of a red flag or a class
+            hedged = pair.hedged and predicate not in _NEVER_HEDGED
             candidate = Candidate(
                 line=info.number,
                 text=info.text,
                 subject=subject,
                 predicate=predicate,
                 object=obj,
-                hedged=pair.hedged,
+                hedged=hedged,
                 negated=pair.negated or predicate in NEGATIVE_RELATIONS,
                 score=round(pair.score * (0.85 if new else 1.0), 2),
                 conflicts=conflicts_of(self.kg, subject, predicate, obj),

@@ -21,6 +21,9 @@ _BULLET = re.compile(r"^\s*(?:[-*•–·]|\d{1,2}[.)])\s+")
 _END = (".", "!", "?", ":", ";", '"', "”", ")")
 _FAQ = re.compile(r"^(?:Q|A|Question|Answer)\s*[:.]\s+")
 _HEAD = re.compile(r":|\s[–—-]\s")
+_DASHED = re.compile(
+    r"^([^.:;!?]{2,60}?)\s[–—]\s+\S"
+)  # "Heat therapy – a warm pack…": an item without a bullet
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,8 @@ class Line:
     text
         The line as written.
     kind
-        ``text``, ``intro`` (ends with a colon), ``item`` (a bullet or numbered item), or one of the
+        ``text``, ``intro`` (ends with a colon), ``item`` (a bullet or numbered item, or a paragraph
+        that starts "Name – …"), or one of the
         kinds that give no candidates: ``blank``, ``heading``, ``question``, ``table``, ``ad``.
     body
         The text to read: without the bullet or a leading ``+``.
@@ -103,6 +107,9 @@ def classify(lines: list[str], ignore: tuple[str, ...]) -> list[Line]:
         body = _FAQ.sub("", stripped.lstrip("+").strip())
         bullet = _BULLET.match(body)
         head = ""
+        dashed = None if bullet else _DASHED.match(body)
+        if dashed and len(dashed.group(1).split()) <= 6:
+            head = dashed.group(1).strip()
         if bullet:
             body = body[bullet.end() :].strip()
             parts = _HEAD.split(body, maxsplit=1)
@@ -116,7 +123,7 @@ def classify(lines: list[str], ignore: tuple[str, ...]) -> list[Line]:
             kind = "question"
         elif body.count("|") >= 2 or set(body) <= set("-|: "):
             kind = "table"
-        elif bullet:
+        elif bullet or head:
             kind = "item"
         elif body.endswith(":"):
             kind = "intro"
