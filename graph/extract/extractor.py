@@ -27,6 +27,8 @@ from graph.extract.relations import TWINS, Frame, Mention, Pair, cue_matches, fr
 __all__ = ["Extractor", "extract"]
 
 _READ = ("text", "intro", "item", "heading", "question")
+_ARTICLES = frozenset({"a", "an", "the"})
+_FUNCTION_WORDS = _ARTICLES | {"and", "or", "of", "in", "on", "with", "for", "to", "your", "my", "their"}
 #: Relations a line's "may" or "if" does not hedge: what a red flag is, what class a drug is in.
 _NEVER_HEDGED = frozenset({"redFlagFor", "memberOf"})
 
@@ -145,10 +147,14 @@ class Extractor:
             width = len(self.nlp.make_doc(info.head)) if info.head else len(doc)
             short = bool(info.head) or len(doc) <= 7
             known = [m for m in found if m.end <= width]
-            if short and not known and width > 0:
-                text = doc[:width].text.strip(PUNCT)
+            words = [t for t in doc[:width] if not t.is_punct and t.lower_ not in _FUNCTION_WORDS]
+            covered = sum(1 for t in words if any(m.start <= t.i < m.end for m in known))
+            if short and width > 0 and covered < 0.5 * len(words):  # the item names more than its known parts
+                first = next((t.i for t in doc[:width] if t.lower_ not in _ARTICLES), 0)
+                text = doc[first:width].text.strip(PUNCT)
                 if text and len(text.split()) <= 7:
-                    found = [Mention(0, width, text, None), *[m for m in found if m.start >= width]]
+                    rest = [m for m in found if m.start >= width]
+                    found = [Mention(first, width, text, None), *rest]
         return [m for m in found if m.text]
 
     def _topic(self, mentions: dict[int, list[Mention]]) -> Mention | None:

@@ -152,8 +152,10 @@ def frame_of(
     bounds = [c for c in found if c[2].boundary]
     if not bounds:
         return None
-    listing = [c for c in bounds if c[2].kind == "list"]  # "…if you have these symptoms:" frames red flags
-    start, stop, cue = max(listing, key=lambda c: c[2].predicate == "redFlagFor") if listing else bounds[-1]
+    ends = {m.end for m in mentions}  # "back spasm symptoms" names symptoms; it frames nothing
+    listing = [c for c in bounds if c[2].kind == "list" and c[0] not in ends]
+    listing.sort(key=lambda c: c[2].predicate != "redFlagFor")  # "…if you have these symptoms:": red flags
+    start, stop, cue = listing[0] if listing else bounds[-1]
     left = [m for m in mentions if m.end <= start]
     right = [m for m in mentions if m.start >= stop]
     if cue.kind == "list":
