@@ -202,3 +202,13 @@ def test_a_paragraph_that_starts_with_a_name_and_a_dash_is_an_item(extractor):
     assert {(c.subject.label, c.predicate, c.object.label) for c in found} == {
         ("heat therapy", "treats", "back spasm")
     }
+
+
+def test_a_paragraph_under_a_treatment_heading_treats_the_topic(extractor):
+    lines = [
+        "Back spasms are common after a long day.",
+        "How to treat a back spasm",
+        "Most people do well with a warm bath and gentle stretching at home.",
+    ]
+    found = {(c.line, c.subject.label, c.predicate, c.object.label) for c in extractor.extract(lines)}
+    assert found == {(3, "heat therapy", "treats", "back spasm"), (3, "stretching", "treats", "back spasm")}

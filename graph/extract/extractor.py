@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,27 @@ class Extractor:
                 frame = frame or self._section(section, topic, False, info)
                 if frame is not None:
                     pairs += [(info, p) for p in self._items(info, doc, found, frame)]
+            elif info.kind == "text":
+                pairs += [(info, p) for p in self._in_section(info, found, section, topic)]
         return self._candidates(pairs)
+
+    def _in_section(
+        self, info: Line, found: list[Mention], section: tuple[str, str] | None, topic: Mention | None
+    ) -> list[Pair]:
+        """Under a heading about treatment (prevention, causes), a paragraph's treatments treat the topic."""
+        frame = self._section(section, topic, False, info)
+        if frame is None or frame.role != "subject":
+            return []
+        domain = self.lex.domains.get(frame.cue.predicate, frozenset())
+        fitting = [
+            m
+            for m in found
+            if m.entity is not None
+            and m.entity != frame.anchor.entity  # type: ignore[union-attr]
+            and any(self.lex.parents.get(t, {t}) & domain for t in self._types(m.entity))
+        ]
+        made = [framed(frame, m, m.uncertain, ()) for m in fitting]
+        return [replace(p, score=0.6) for p in made if p is not None]
 
     def _section_of(self, text: str) -> tuple[str, str] | None:
         """Return (predicate, items' role) a heading or question announces, if its words tell."""

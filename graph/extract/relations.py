@@ -162,11 +162,10 @@ def frame_of(
         return Frame(cue, topic, cue.left, hedged, number)
     if right and not left:
         return Frame(cue, right[0], cue.left, hedged, number)
-    if left and not right:
-        return Frame(cue, left[-1], topic_role(cue.left), hedged, number)
     if not left and not right:
         return Frame(cue, topic, cue.left, hedged, number)
-    return None
+    # "X can mean you have a serious condition, including:": the items are instances of the right side
+    return Frame(cue, left[-1], topic_role(cue.left), hedged, number)
 
 
 def framed(frame: Frame, filler: Mention, hedged: bool, context: tuple[int, ...]) -> Pair | None:
