@@ -38,7 +38,7 @@ _DETERMINERS = {
     "their",
     "its",
 }
-_SPLIT = {",", "and", "or", ";", "as", "well", "etc", "etc.", "(", ")", "/"}
+_SPLIT = {",", "and", "or", ";", "as", "well", "such", "like", "including", "etc", "etc.", "(", ")", "/"}
 _STOP = {".", "!", "?", ":"}
 
 
