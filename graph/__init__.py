@@ -11,6 +11,7 @@ from __future__ import annotations
 from graph.core.errors import GraphError, ParseError, QueryError, UnknownEntity
 from graph.core.lookup import Match
 from graph.core.model import KnowledgeGraph
+from graph.extract.extractor import extract
 from graph.present.draw import render_html, show_html
 from graph.quality.conflicts import conflicts
 from graph.quality.validate import validate
@@ -54,6 +55,7 @@ __all__ = [
     "conditions_with_symptom",
     "conflicts",
     "describe",
+    "extract",
     "find",
     "load",
     "members",

@@ -15,6 +15,7 @@ LAYERS = {
     "core": 0,
     "store": 1,
     "view": 2,
+    "extract": 2,
     "questions": 3,
     "query": 3,
     "curation": 3,

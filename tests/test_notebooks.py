@@ -19,7 +19,7 @@ pytestmark = pytest.mark.notebook
 
 
 def test_there_are_notebooks():
-    assert [p.name for p in NOTEBOOKS] == ["01-explore.ipynb", "02-sparql.ipynb"]
+    assert [p.name for p in NOTEBOOKS] == ["01-explore.ipynb", "02-sparql.ipynb", "03-grow.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "graph.cli.html",
     "graph.cli.sparql",
     "graph.cli.hpo",
+    "graph.cli.extract",
 )
 
 

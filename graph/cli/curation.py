@@ -11,13 +11,14 @@ from graph.cli.common import add_json_flag, add_quotes_flag, emit_json, graph_of
 from graph.cli.stored import add_store_option, question_graph, store_of
 from graph.core.errors import GraphError
 from graph.core.files import atomic_write, locked, read_text, require_file
+from graph.core.model import KnowledgeGraph
 from graph.curation.canonical import canonical_turtle
 from graph.quality.conflicts import conflicts
 from graph.quality.coverage import coverage, source_lines
 from graph.quality.validate import find_sources
 from graph.store.data import turtle_graph
 
-__all__ = ["register"]
+__all__ = ["register", "write_if_valid"]
 
 
 def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -154,8 +155,6 @@ def _add(args: argparse.Namespace) -> int:
 
     from graph.core.vocab import BSO, GUIDANCE, RELATIONS
     from graph.curation.records import add_fact
-    from graph.quality.validate import validate
-    from graph.view.load import load
 
     kg = graph_of(args)
     target: Path = require_file(args.file)
@@ -169,24 +168,50 @@ def _add(args: argparse.Namespace) -> int:
         read_text(target)
         part = turtle_graph(target)
         minted = add_fact(part, subject, BSO[args.predicate], obj, [(args.source, args.line)], args.hedged)
-        text = canonical_turtle(part)
-        with tempfile.TemporaryDirectory() as scratch:
-            trial = Path(scratch) / target.name
-            trial.write_text(text, encoding="utf-8")
-            others = [p for p in kg.files if p.resolve() != target.resolve()]
-            for other in others:
-                shutil.copy(other, Path(scratch) / f"_{other.name}")
-            report = validate(load(Path(scratch)), sources=args.sources)
-        if not report.conforms:
-            for violation in report.violations:
-                print(violation)
-            raise GraphError(f"not added: the fact would make the graph invalid ({target} unchanged)")
-        atomic_write(target, text)
+        write_if_valid(kg, {target: canonical_turtle(part)}, args.sources, "not added: the fact")
     print(
         f"added {kg.label(subject)} {args.predicate} {obj if isinstance(obj, Literal) else kg.label(obj)}"
         f" ({args.source}:{args.line}) as {minted[0]}"
     )
     return 0
+
+
+def write_if_valid(
+    kg: KnowledgeGraph,
+    texts: dict[Path, str],
+    sources: str | Path | None,
+    what: str,
+    check_lines: bool = True,
+) -> None:
+    """Write new contents of some of a graph's files, only if the graph they make validates.
+
+    The graph is loaded from a scratch folder with the new texts and copies of ``kg``'s other
+    files, checked by :func:`graph.quality.validate.validate` (SHACL, vocabulary, cited lines
+    against ``sources``), then each file is written atomically. Callers hold the files' locks.
+
+    Raises
+    ------
+    graph.core.errors.GraphError
+        When the graph would be invalid (the violations are printed first); nothing is written.
+    """
+    from graph.quality.validate import validate
+    from graph.view.load import load
+
+    with tempfile.TemporaryDirectory() as scratch:
+        for target, text in texts.items():
+            (Path(scratch) / target.name).write_text(text, encoding="utf-8")
+        changed = {p.resolve() for p in texts}
+        for other in kg.files:
+            if other.resolve() not in changed:
+                shutil.copy(other, Path(scratch) / f"_{other.name}")
+        report = validate(load(Path(scratch)), sources=sources, check_lines=check_lines)
+    if not report.conforms:
+        for violation in report.violations:
+            print(violation)
+        names = ", ".join(str(p) for p in texts)
+        raise GraphError(f"{what} would make the graph invalid ({names} unchanged)")
+    for target, text in texts.items():
+        atomic_write(target, text)
 
 
 def _import_records(args: argparse.Namespace) -> int:

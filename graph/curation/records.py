@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
-from rdflib.namespace import PROV
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV
 
 from graph.core.errors import GraphError
 from graph.core.vocab import BS, BSO, CLASS_NAMES, GUIDANCE, RELATIONS
@@ -79,8 +79,25 @@ def add_fact(
     return minted
 
 
+def _add_source(rdf: Graph, source: Mapping[str, Any]) -> None:
+    """Register a source: ``{"id": "005", "fileName", "lineCount", "title"?, "url"?}``."""
+    node = BS[f"source-{source['id']}"]
+    rdf.add((node, RDF.type, BSO.Source))
+    rdf.add((node, RDF.type, PROV.Entity))
+    rdf.add((node, RDFS.label, Literal(f"source {source['id']}", lang="en")))
+    rdf.add((node, DCTERMS.identifier, Literal(str(source["id"]))))
+    rdf.add((node, BSO.fileName, Literal(str(source["fileName"]))))
+    rdf.add((node, BSO.lineCount, Literal(int(source["lineCount"]))))
+    if source.get("title"):
+        rdf.add((node, DCTERMS.title, Literal(source["title"], lang="en")))
+    if source.get("url"):
+        rdf.add((node, DCTERMS.source, Literal(source["url"], datatype=XSD.anyURI)))
+
+
 def records_to_graph(records: Mapping[str, Any]) -> Graph:
-    """Turn curation records (``entities``, ``relations``, ``attributes``, ``disagreements``) into a graph.
+    """Turn curation records into a graph.
+
+    Records have ``sources``, ``entities``, ``relations``, ``attributes`` and ``disagreements``.
 
     >>> g = records_to_graph({
     ...     "entities": [{"id": "stress", "types": ["Cause"], "label": "stress"},
@@ -91,6 +108,8 @@ def records_to_graph(records: Mapping[str, Any]) -> Graph:
     12
     """
     rdf = Graph()
+    for source in records.get("sources", []):
+        _add_source(rdf, source)
     for entity in records.get("entities", []):
         node = BS[_id(entity["id"])]
         for kind in entity["types"]:
