@@ -102,7 +102,7 @@ def _accept(args: argparse.Namespace) -> int:
     from graph.curation.records import records_to_graph
     from graph.extract.review import accepted_records
     from graph.quality.validate import find_sources
-    from graph.store.data import read_turtle
+    from graph.store.data import turtle_graph
     from graph.view.load import load
 
     try:
@@ -137,7 +137,7 @@ def _accept(args: argparse.Namespace) -> int:
             raise GraphError(
                 f"{article.name}: another text of that file name is in {folder}; rename the article"
             )
-        merged = read_turtle(triples) + part
+        merged = turtle_graph(triples) + part
         new = {
             triples: canonical_turtle(merged),
             sources_file: read_text(sources_file).rstrip("\n") + "\n\n" + block,
