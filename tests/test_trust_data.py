@@ -296,3 +296,13 @@ def test_the_red_flags_query_cites_the_lines_of_each_level(
             stated, context = _lines(kg, node, texts)
             words = URGENCY_WORDS[level]
             assert any(mentions(t, w) for t in [stated, *context] for w in words), (flag, level, cited)
+
+
+def test_a_condition_shows_its_urgency_in_json(kg: KnowledgeGraph) -> None:
+    """symptom-of answers carry the level of care a source gives the condition (003:36-42)."""
+    from graph.questions.traverse import conditions_with_symptom
+
+    answers = {a.label: a.as_dict(kg) for a in conditions_with_symptom(kg, "back spasm")}
+    levels = [u["level"] for u in answers["serious medical condition"]["urgency"]]
+    assert levels == ["EmergencyRoom"]
+    assert "urgency" not in answers["stiff person syndrome"]  # 002:27 gives no level

@@ -55,8 +55,9 @@ class Hop(Relation):
 class Ranked:
     """One answer: an entity, its score and support, and the paths that justify it.
 
-    ``urgency`` is filled for red flags only: ``{"level", "rank", "label", "evidence"}``
-    dicts, most urgent first (the node attribute of the networkx view).
+    ``urgency`` is filled for red flags and for conditions a source gives a level of care for
+    (003:36): ``{"level", "rank", "label", "evidence"}`` dicts, most urgent first (the node
+    attribute of the networkx view).
     """
 
     iri: URIRef
@@ -89,7 +90,8 @@ class Ranked:
     def as_dict(self, kg: KnowledgeGraph) -> dict[str, Any]:
         """Return the JSON shape ``{"id", "label", "types", "score", "support", "contested", "paths"}``.
 
-        Red flags also carry ``"urgency"``: ``[{"level", "rank", "label", "evidence"}]``.
+        Red flags, and conditions a source gives a level of care for, also carry ``"urgency"``:
+        ``[{"level", "rank", "label", "evidence"}]``.
         """
         data: dict[str, Any] = {
             "id": str(self.iri),
@@ -100,7 +102,7 @@ class Ranked:
             "contested": self.contested,
             "paths": [[h.as_dict(kg) for h in p] for p in self.paths],
         }
-        if "RedFlag" in self.types:
+        if "RedFlag" in self.types or self.urgency:
             data["urgency"] = [
                 {**u, "evidence": [{"source": s, "line": n} for s, n in u["evidence"]]} for u in self.urgency
             ]
