@@ -111,8 +111,13 @@ def test_a_condition_a_spasm_can_signal_carries_its_urgency(kg: KnowledgeGraph) 
 
 
 def test_negatives_never_carry_urgency_or_red_flags(kg: KnowledgeGraph) -> None:
-    for subject, _ in kg.rdf.subject_objects(BSO.notSignOf):
-        assert (subject, BSO.redFlagFor, None) not in kg.rdf
+    """What a spasm is not a sign of (002:12-15) gets no level of care through the spasm."""
+    pairs = list(kg.rdf.subject_objects(BSO.notSignOf))
+    assert pairs
+    for sign, condition in pairs:
+        assert (condition, BSO.urgency, None) not in kg.rdf
+        assert (sign, BSO.redFlagFor, condition) not in kg.rdf
+        assert (condition, BSO.hasSymptom, sign) not in kg.rdf
 
 
 # ---------------------------------------------------------------- entities that mislead
