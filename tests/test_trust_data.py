@@ -111,8 +111,13 @@ def test_a_condition_a_spasm_can_signal_carries_its_urgency(kg: KnowledgeGraph) 
 
 
 def test_negatives_never_carry_urgency_or_red_flags(kg: KnowledgeGraph) -> None:
-    for subject, _ in kg.rdf.subject_objects(BSO.notSignOf):
-        assert (subject, BSO.redFlagFor, None) not in kg.rdf
+    """What a spasm is not a sign of (002:12-15) gets no level of care through the spasm."""
+    pairs = list(kg.rdf.subject_objects(BSO.notSignOf))
+    assert pairs
+    for sign, condition in pairs:
+        assert (condition, BSO.urgency, None) not in kg.rdf
+        assert (sign, BSO.redFlagFor, condition) not in kg.rdf
+        assert (condition, BSO.hasSymptom, sign) not in kg.rdf
 
 
 # ---------------------------------------------------------------- entities that mislead
@@ -296,3 +301,13 @@ def test_the_red_flags_query_cites_the_lines_of_each_level(
             stated, context = _lines(kg, node, texts)
             words = URGENCY_WORDS[level]
             assert any(mentions(t, w) for t in [stated, *context] for w in words), (flag, level, cited)
+
+
+def test_a_condition_shows_its_urgency_in_json(kg: KnowledgeGraph) -> None:
+    """symptom-of answers carry the level of care a source gives the condition (003:36-42)."""
+    from graph.questions.traverse import conditions_with_symptom
+
+    answers = {a.label: a.as_dict(kg) for a in conditions_with_symptom(kg, "back spasm")}
+    levels = [u["level"] for u in answers["serious medical condition"]["urgency"]]
+    assert levels == ["EmergencyRoom"]
+    assert "urgency" not in answers["stiff person syndrome"]  # 002:27 gives no level

@@ -259,7 +259,8 @@ def _line_violations(kg: KnowledgeGraph, folder: Path) -> tuple[list[Violation],
             continue
         checked += 1
         names = _names(kg, rdf.value(evidence, RDF.subject)) + _names(kg, rdf.value(evidence, RDF.object))
-        if not any(mentions(source_lines[line - 1], name) for name in names):
+        contexts = [source_lines[n - 1] for n in _context(rdf, evidence) if 1 <= n <= len(source_lines)]
+        if not any(_named(source_lines[line - 1], contexts, name) for name in names):
             found.append(
                 Violation(
                     _describe(kg, evidence),
@@ -272,3 +273,21 @@ def _line_violations(kg: KnowledgeGraph, folder: Path) -> tuple[list[Violation],
     for evidence, check, message in wording_problems(kg, texts):
         found.append(Violation(_describe(kg, evidence), "line", message, check, str(evidence)))
     return found, checked
+
+
+def _context(rdf: Graph, evidence: Node) -> list[int]:
+    return sorted(as_int(n) for n in rdf.objects(evidence, BSO.contextLine))
+
+
+def _named(line: str, contexts: list[str], name: str) -> bool:
+    """Tell whether ``line`` names ``name``, alone or as a bare list item read after its heading.
+
+    A name may run from a context line into the item (002:105 'rigidity' over 002:106 'the neck'),
+    but never lie wholly in the context line.
+
+    >>> _named("- The neck.", ["rigidity"], "rigidity the neck"), _named("- x", ["rigidity"], "rigidity")
+    (True, False)
+    """
+    if mentions(line, name):
+        return True
+    return any(mentions(f"{c} {line}", name) and not mentions(c, name) for c in contexts)

@@ -60,9 +60,10 @@ class Hop(Relation):
 class Ranked:
     """One answer: an entity, its score and support, and the paths that justify it.
 
-    ``urgency`` is filled for red flags only: ``{"level", "rank", "label", "evidence"}``
-    dicts, most urgent first (the node attribute of the networkx view). ``why`` says what ranked
-    it where it is (see the module docstring).
+    ``urgency`` is filled for red flags and for conditions a source gives a level of care for
+    (003:36): ``{"level", "rank", "label", "evidence"}`` dicts, most urgent first (the node
+    attribute of the networkx view). ``why`` says what ranked it where it is (see the module
+    docstring).
     """
 
     iri: URIRef
@@ -96,7 +97,8 @@ class Ranked:
     def as_dict(self, kg: KnowledgeGraph) -> dict[str, Any]:
         """Return ``{"id", "label", "types", "score", "support", "contested", "why", "paths"}`` (JSON).
 
-        Red flags also carry ``"urgency"``: ``[{"level", "rank", "label", "evidence"}]``.
+        Red flags, and conditions a source gives a level of care for, also carry ``"urgency"``:
+        ``[{"level", "rank", "label", "evidence"}]``.
         """
         data: dict[str, Any] = {
             "id": str(self.iri),
@@ -108,7 +110,7 @@ class Ranked:
             "why": self.why,
             "paths": [[h.as_dict(kg) for h in p] for p in self.paths],
         }
-        if "RedFlag" in self.types:
+        if "RedFlag" in self.types or self.urgency:
             data["urgency"] = [
                 {**u, "evidence": [{"source": s, "line": n} for s, n in u["evidence"]]} for u in self.urgency
             ]
