@@ -12,6 +12,7 @@ from rdflib import URIRef
 
 from graph.cli import main
 from graph.core.model import KnowledgeGraph
+from graph.core.vocab import ONTOLOGY
 from graph.questions.frames import answer_dict, path_cited_by, path_support
 from graph.questions.sources import count_words, disputes, level_named, sources, urgency_levels
 from graph.questions.traverse import red_flags, treatments_for
@@ -135,7 +136,7 @@ def _levels(kg: KnowledgeGraph, out: str) -> dict[str, list[tuple[str, str]]]:
     labels = sorted((level.label for level in urgency_levels(kg)), key=len, reverse=True)
     found: dict[str, list[tuple[str, str]]] = {}
     sign = ""
-    for line in out.split("\n\n")[0].splitlines()[2:]:
+    for line in out.split("\n\n")[0].replace(" [disputed]", "").splitlines()[2:]:
         level = next(label for label in labels if f"  {label}  " in line)
         before, after = line.split(f"  {level}  ", 1)
         if before.strip():
@@ -163,6 +164,15 @@ def test_red_flags_show_every_level_a_source_gives(
     for answer in json.loads(out):
         for level in answer["urgency"]:
             assert level["sources"] == sorted({e["source"] for e in level["evidence"]})
+            claim = (URIRef(answer["id"]), URIRef(ONTOLOGY + "urgency"), URIRef(ONTOLOGY + level["level"]))
+            assert level["disputed"] == [d.id for d in disputes(kg).get(claim, ())]
+    disputed = {(s, o) for s, p, o in disputes(kg) if str(p) == ONTOLOGY + "urgency"}
+    assert disputed, "some urgency level is disputed"
+    _, out, _ = run(capsys, "red-flags")
+    levels = {level.name: level.label for level in urgency_levels(kg)}
+    for _sign, level in disputed:
+        row = f"{levels[str(level).rsplit('#', 1)[-1]]} [disputed]"
+        assert row in out
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from graph.cli.legend import claim_disputes, disputed_mark, print_legend
 from graph.core.model import KnowledgeGraph
 from graph.questions.frames import answer_dict, path_cited_by, path_disputes, path_support
 from graph.questions.paths import Hop, Ranked
-from graph.questions.sources import none_named
+from graph.questions.sources import none_named, urgency_disputes
 
 __all__ = ["COUNTS", "aside", "chain", "hop_text", "show_answers"]
 
@@ -81,7 +81,10 @@ def _rows(kg: KnowledgeGraph, results: Sequence[Ranked], urgent: bool) -> list[l
         shown = chain(kg, r.iri, best) + more if best else "-"
         levels: list[dict[str, Any] | None] = [*r.urgency] or [None]
         for index, level in enumerate(levels):
-            rating = [level["label"], _sources_of(level)] if level else ["-", "-"]
+            rating = ["-", "-"]
+            if level:
+                flagged = " [disputed]" if urgency_disputes(kg, r.iri, level) else ""
+                rating = [level["label"] + flagged, _sources_of(level)]
             if index == 0:
                 cited = " ".join(path_cited_by(best))
                 row = [number, f"{r.score:.2f}", path_support(best), r.label + mark]
@@ -127,7 +130,12 @@ def show_answers(
         counts.append("rated so by = the sources that give the sign that urgency (most urgent first)")
     cited = {s for p in shown for s in path_cited_by(p)}
     cited |= {s for r in results for u in r.urgency for s in _sources_of(u).split()}
-    print_legend(kg, cited, claim_disputes(kg, [h for p in shown for h in p]), counts)
+    disputed = claim_disputes(kg, [h for p in shown for h in p])
+    for r in results:
+        for level in r.urgency:
+            claim = f"{r.label} –urgency→ {level['label']}"
+            disputed += [(claim, dispute) for dispute in urgency_disputes(kg, r.iri, level)]
+    print_legend(kg, cited, disputed, counts)
     print_quotes(kg, args, [e for p in shown for h in p for e in h.evidence])
     return 0
 

@@ -9,6 +9,7 @@ from typing import Any
 from rdflib import URIRef
 
 from graph.core.model import KnowledgeGraph
+from graph.core.vocab import ONTOLOGY
 from graph.present.quotes import Quotes
 from graph.questions.sources import disputes_of, legend
 
@@ -130,7 +131,9 @@ def node_details(kg: KnowledgeGraph, node: URIRef, data: dict[str, Any]) -> str:
     for item in levels:
         pairs = _evidence_pairs(item.get("evidence", ()))
         cited |= {source for source, _ in pairs}
-        rows.append(f"  {item.get('label') or item.get('level')}: rated so by {_cites(pairs)}")
+        level = URIRef(f"{ONTOLOGY}{item.get('level')}")
+        mark = _disputed(kg, node, "urgency", level)
+        rows.append(f"  {item.get('label') or item.get('level')}: rated so by {_cites(pairs)}{mark}")
     for name, values in sorted(dict(data.get("guidance", {})).items()):
         for value in values:
             pairs = _evidence_pairs(value.get("evidence", ()))

@@ -14,7 +14,7 @@ from graph.core.lookup import curie
 from graph.core.model import KnowledgeGraph
 from graph.questions.card import relations_frame
 from graph.questions.paths import Hop, Ranked
-from graph.questions.sources import Dispute
+from graph.questions.sources import Dispute, urgency_disputes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,7 +48,8 @@ def answer_dict(kg: KnowledgeGraph, answer: Ranked) -> dict[str, Any]:
     least-cited relation) plus: ``best_path_cited_by`` (the sources citing any line of the best
     path), ``cited_by`` (of any of its paths), ``path_support`` (per path, in order: ``{"support",
     "cited_by"}``), ``disputed`` (ids of the disagreements that dispute some relation of its paths;
-    each hop carries its own) and, for red flags, the ``sources`` that rate each urgency level.
+    each hop carries its own) and, for red flags, the ``sources`` that rate each urgency level and
+    the disagreements that dispute it (``disputed``).
 
     >>> from graph.questions.traverse import treatments_for
     >>> data = answer_dict(kg, treatments_for(kg, "dehydration")[0])
@@ -63,6 +64,7 @@ def answer_dict(kg: KnowledgeGraph, answer: Ranked) -> dict[str, Any]:
     data["disputed"] = sorted({d.id for p in answer.paths for d in path_disputes(kg, p)})
     for level in data.get("urgency", ()):
         level["sources"] = sorted({e["source"] for e in level["evidence"]})
+        level["disputed"] = [d.id for d in urgency_disputes(kg, answer.iri, level)]
     return data
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,7 @@ __all__ = [
     "level_named",
     "none_named",
     "sources",
+    "urgency_disputes",
     "urgency_levels",
 ]
 
@@ -245,6 +246,11 @@ def disputes_of(
     """Return the disagreements that dispute one relation (``predicate`` by local name or IRI)."""
     iri = URIRef(predicate) if ":" in str(predicate) else URIRef(ONTOLOGY + str(predicate))
     return disputes(kg).get((subject, iri, _plain(obj)), ())
+
+
+def urgency_disputes(kg: KnowledgeGraph, sign: URIRef, level: Mapping[str, Any]) -> tuple[Dispute, ...]:
+    """Return the disagreements that dispute one urgency level of a sign (``{"level": local name}``)."""
+    return disputes_of(kg, sign, "urgency", URIRef(ONTOLOGY + str(level.get("level", ""))))
 
 
 def _plain(term: Node) -> Node:
