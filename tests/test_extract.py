@@ -228,3 +228,14 @@ def test_verbs_joined_by_and_share_their_subject(extractor):
     assert ("heat therapy", "treats", "pain", True) in {
         (c.subject.label, c.predicate, c.object.label, c.hedged) for c in found
     }
+
+
+def test_a_numbered_title_above_a_paragraph_gives_nothing_itself(extractor):
+    lines = [
+        "Treatment options",
+        "1. Heat therapy",
+        "A warm compress on the back eases the spasm for most people.",
+    ]
+    kinds = [line.kind for line in classify(lines, load_cues().ignore)]
+    assert kinds == ["heading", "subheading", "text"]
+    assert {c.line for c in extractor.extract(lines)} <= {3}
