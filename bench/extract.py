@@ -91,7 +91,7 @@ def evaluate(kg: KnowledgeGraph, source: str, file: str, full: bool = False) -> 
             score.hedge_same += gold[hits[0]][4] == c.hedged
         if c.line not in cited:
             score.uncited += 1
-        if kinds[c.line] in ("heading", "question", "ad", "table", "blank"):
+        if kinds[c.line] in ("heading", "subheading", "question", "ad", "table", "blank"):
             score.ignored += 1
         for line, s, p, o, _ in gold:  # polarity, whatever the predicate: same line, same two entities
             if (

@@ -212,3 +212,30 @@ def test_a_paragraph_under_a_treatment_heading_treats_the_topic(extractor):
     ]
     found = {(c.line, c.subject.label, c.predicate, c.object.label) for c in extractor.extract(lines)}
     assert found == {(3, "heat therapy", "treats", "back spasm"), (3, "stretching", "treats", "back spasm")}
+
+
+def test_a_verb_after_a_comma_takes_the_sentence_subject(extractor):
+    found = extractor.extract(
+        ["Muscle strain is a common cause of back spasms, often resulting from an injury."]
+    )
+    triples = {(c.subject.label, c.predicate, c.object.label) for c in found}
+    assert ("injury", "causes", "muscle strain") in triples
+    assert ("injury", "causes", "back spasm") not in triples
+
+
+def test_verbs_joined_by_and_share_their_subject(extractor):
+    found = extractor.extract(["A heating pad can relax the muscles and reduce pain."])
+    assert ("heat therapy", "treats", "pain", True) in {
+        (c.subject.label, c.predicate, c.object.label, c.hedged) for c in found
+    }
+
+
+def test_a_numbered_title_above_a_paragraph_gives_nothing_itself(extractor):
+    lines = [
+        "Treatment options",
+        "1. Heat therapy",
+        "A warm compress on the back eases the spasm for most people.",
+    ]
+    kinds = [line.kind for line in classify(lines, load_cues().ignore)]
+    assert kinds == ["heading", "subheading", "text"]
+    assert {c.line for c in extractor.extract(lines)} <= {3}

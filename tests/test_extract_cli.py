@@ -63,6 +63,9 @@ def test_review_round_trip(copy, capsys):
     tmp_path, sources = copy
     data = _decide(_review(tmp_path, capsys))
     assert {r["status"] for r in data["relations"]} == {"accepted", "rejected"}
+    assert data["relations"][0]["o"] == "back_spasm"
+    data["relations"][0]["o"] = "bs:back_spasm"  # a curator may write an id as a CURIE
+    (tmp_path / "review.json").write_text(json.dumps(data))
     before = (tmp_path / "data" / "triples.ttl").read_text()
     into = str(tmp_path / "data")
     assert main(["accept", str(tmp_path / "review.json"), "--into", into, *sources]) == 0
@@ -79,6 +82,7 @@ def test_review_round_trip(copy, capsys):
         assert "005:6  - Sitting for hours" in capsys.readouterr().out
     after = (tmp_path / "data" / "triples.ttl").read_text()
     assert "bs:ev-005-007-stress" not in after and after != before
+    assert "bs:ev-005-003-dehydration-causes-back_spasm" in after
     assert "bs:disagreement-ibuprofen_doesNotTreat_back_spasm_005" in after
     assert 'dcterms:title "Desk work"@en' in (tmp_path / "data" / "sources.ttl").read_text()
     assert main(["accept", str(tmp_path / "review.json"), "--into", into, *sources]) == 2

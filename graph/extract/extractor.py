@@ -97,7 +97,8 @@ class Extractor:
             def fill(start: int, end: int, left: bool, doc: Any = doc) -> list[Mention]:
                 return fill_side(doc, start, end, left, topic, self._pronouns)
 
-            pairs += [(info, p) for p in pairs_in_line(sentences, found, cues, topic, clauses, fill)]
+            words = [t.lower_ for t in doc]
+            pairs += [(info, p) for p in pairs_in_line(sentences, found, cues, topic, clauses, fill, words)]
             if info.kind == "intro":
                 hedged = self._hedged(info.body)
                 # the last sentence with a cue: the one that ends with the colon, or the one before it

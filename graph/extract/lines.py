@@ -7,7 +7,7 @@ calls to book state nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from graph.core.errors import GraphError
@@ -39,7 +39,9 @@ class Line:
     kind
         ``text``, ``intro`` (ends with a colon), ``item`` (a bullet or numbered item, or a paragraph
         that starts "Name – …"), or one of the
-        kinds that give no candidates: ``blank``, ``heading``, ``question``, ``table``, ``ad``.
+        kinds that give no candidates: ``blank``, ``heading``, ``subheading`` (a numbered title
+        above a paragraph; it keeps the section of the heading above it), ``question``,
+        ``table``, ``ad``.
     body
         The text to read: without the bullet or a leading ``+``.
     head
@@ -132,4 +134,15 @@ def classify(lines: list[str], ignore: tuple[str, ...]) -> list[Line]:
         else:
             kind = "text"
         found.append(Line(number, text, kind, body, head))
+    return _numbered_titles(found)
+
+
+def _numbered_titles(found: list[Line]) -> list[Line]:
+    """Make "2. Hot and cold therapy" above a paragraph a sub-heading: a title, not a list item."""
+    stating = [x for x in found if x.kind != "blank"]
+    for line, following in zip(stating, stating[1:], strict=False):
+        numbered = re.match(r"^\s*\d{1,2}[.)]\s", line.text)
+        short = len(line.body.split()) <= 6 and not line.body.endswith(_END) and not line.head
+        if numbered and short and line.kind == "item" and following.kind == "text":
+            found[line.number - 1] = replace(line, kind="subheading")
     return found

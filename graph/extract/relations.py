@@ -10,7 +10,7 @@ twin, or nothing when it has none.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -104,17 +104,22 @@ def pairs_in_line(
     topic: Mention | None,
     clauses: tuple[int, ...] = (),
     fill: Callable[[int, int, bool], list[Mention]] | None = None,
+    words: Sequence[str] = (),
 ) -> list[Pair]:
     """Pair the mentions of each sentence across the cues found in it.
 
     ``clauses`` are the tokens that end a clause ("but", "however", ";"): no pair spans one.
     ``fill`` names what an empty side holds (a pronoun for the topic, names the graph lacks).
+    ``words`` (the lower-cased tokens) let two habits of English in: a verb after a comma
+    (", leading to Y", ", often resulting from X") has the sentence's subject on its left, and
+    verbs joined by "and" share theirs ("X can relax the muscles and reduce pain").
     """
     pairs: list[Pair] = []
     for begin, end in sentences:
         here = [m for m in mentions if begin <= m.start and m.end <= end]
         cues = [c for c in found if begin <= c[0] and c[1] <= end]
         bounds = [c for c in cues if c[2].boundary] + [(t, t + 1, None) for t in clauses if begin <= t < end]
+        shared: list[Mention] = []
         for start, stop, cue in cues:
             before = max((b[1] for b in bounds if b[1] <= start), default=begin)
             after = min((b[0] for b in bounds if b[0] >= stop), default=end)
@@ -123,8 +128,13 @@ def pairs_in_line(
             if not cue.boundary:
                 left = left[-1:]
             elif fill is not None and cue.kind != "list":
+                if cue.kind == "verb" and _after_comma(words, start) and here and here[0].end <= start:
+                    left = here[:1]
+                elif not left and shared and any(w in ("and", "or") for w in words[before:start]):
+                    left = shared
                 left = left or fill(before, start, True)
                 right = right or fill(stop, after, False)
+                shared = left if cue.kind == "verb" else []
             if cue.kind == "list":
                 if topic is not None:
                     pairs += [replace(_pair(m, topic, cue, 0.75), listed=True) for m in right]
@@ -139,6 +149,19 @@ def pairs_in_line(
             elif cue.topic and topic is not None and (left or right):
                 pairs += [_pair(m, topic, cue, 0.7) for m in left or right]
     return pairs
+
+
+_LINKING = frozenset(
+    {"often", "hence", "thus", "thereby", "so", "then", "eventually", "ultimately", "usually"}
+)
+
+
+def _after_comma(words: Sequence[str], start: int) -> bool:
+    """Tell whether a cue opens a participle clause: a comma, maybe an adverb, then the cue."""
+    back = start - 1
+    if 0 <= back < len(words) and words[back] in _LINKING:
+        back -= 1
+    return 0 <= back < len(words) and words[back] == ","
 
 
 def frame_of(

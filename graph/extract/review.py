@@ -120,6 +120,7 @@ def accepted_records(
         for kind in entity.get("types", []):
             _require(kind in CLASS_NAMES, f"entity {entity['id']}: unknown class {kind!r}")
         entities[str(entity["id"])] = entity
+    local = _local_ids(kg)
     accepted, used = [], {}
     for number, relation in enumerate(review.get("relations", []), start=1):
         where = f"relation {number}"
@@ -129,15 +130,15 @@ def accepted_records(
         if status != "accepted":
             continue
         _require(relation.get("p") in RELATIONS, f"{where}: unknown predicate {relation.get('p')!r}")
-        names = []
+        names, keys = [], {}
         for role in ("s", "o"):
-            key = str(relation.get(role, ""))
+            key = keys[role] = str(relation.get(role, "")).removeprefix("bs:")
             if key in entities:
                 used[key] = entities[key]
                 names.append(str(entities[key].get("label", key)))
             else:
                 _require(
-                    (BS[key], None, None) in kg.rdf and key in _local_ids(kg),
+                    key in local,
                     f"{where}: unknown entity {key!r}",
                 )
                 names += [kg.label(BS[key]), *kg.index.synonyms.get(BS[key], ())]
@@ -154,9 +155,9 @@ def accepted_records(
             )
         accepted.append(
             {
-                "s": relation["s"],
+                "s": keys["s"],
                 "p": relation["p"],
-                "o": relation["o"],
+                "o": keys["o"],
                 "evidence": evidence,
                 "hedged": bool(relation.get("hedged")),
             }
