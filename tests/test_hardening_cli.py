@@ -62,3 +62,16 @@ def test_record_ids_must_be_local_names(bad: str, tmp_path: Path, capsys: pytest
     err = _one_line_error(["import-records", str(records), "-o", str(tmp_path / "out.ttl")], capsys)
     assert "use letters, digits, _ and - only" in err
     assert not (tmp_path / "out.ttl").exists()
+
+
+def test_a_path_deep_enough_to_crash_the_engine_is_refused_locally(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``bskg query`` on the local store: a 15,000-step path is refused before it reaches Oxigraph."""
+    import io
+
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO("SELECT * { ?s " + "/".join(["bso:causes"] * 15_000) + " ?o }")
+    )
+    err = _one_line_error(["query", "-"], capsys)
+    assert "at most 2000 are allowed" in err

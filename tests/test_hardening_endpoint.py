@@ -144,35 +144,20 @@ def test_queries_that_would_overflow_the_engine_are_refused(served: Served, shap
 
 
 def test_a_crashed_worker_is_a_clean_503_and_is_replaced(served: Served) -> None:
-    """A worker killed by SIGSEGV mid-query: the client gets one line, the log one line, a new worker."""
+    """Workers killed by SIGSEGV mid-query: the client gets one line, the log one line, new workers."""
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     answers: list[tuple[int, bytes]] = []
     before = set(served.workers())
     thread = threading.Thread(target=lambda: answers.append(served.ask(runaway)))
     thread.start()
-    busy = None
-    for _ in range(100):  # the worker running the query is the one using CPU
-        time.sleep(0.05)
-        ticks = {pid: _cpu(pid) for pid in before}
-        time.sleep(0.1)
-        busy = max(before, key=lambda pid: _cpu(pid) - ticks[pid])
-        if _cpu(busy) > ticks[busy]:
-            break
-    assert busy is not None
-    os.kill(busy, signal.SIGSEGV)
+    time.sleep(1.0)  # well inside the 5 s limit: the query is running on one of them
+    for pid in before:
+        os.kill(pid, signal.SIGSEGV)
     thread.join(30)
     status, body = answers[0]
-    assert status == 503 and b"crashed (signal SIGSEGV)" in body and body.count(b"\n") == 1
+    assert status == 503 and b"crashed (signal SIGSEGV)" in body and body.count(b"\n") == 1, body
     _two_workers(served)
-    assert busy not in served.workers()
-
-
-def _cpu(pid: int) -> int:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    return int(fields[11]) + int(fields[12])
+    assert set(served.workers()) != before
 
 
 def test_a_client_leaving_mid_upload_is_one_quiet_line(served: Served) -> None:

@@ -22,7 +22,7 @@ from rdflib.term import Node
 from graph.core.errors import QueryError
 from graph.core.lookup import Resolver, close_matches
 from graph.core.vocab import BSO, GUIDANCE, RELATIONS
-from graph.query.guard import refuse_network
+from graph.query.guard import check_structure, refuse_network
 from graph.query.named import NamedQuery, Param, load_queries, named_queries, prepare, triple_variables
 from graph.query.names import answer_index, lookup_of
 from graph.query.results import Answer, to_frame
@@ -180,6 +180,7 @@ def run(store: Store, name_or_text: str, timeout: float | None = None, **params:
     if _NAME.fullmatch(text):
         named = _named(text)
         return store.execute(named.text, bind(named, None, params, lookup_of(store)), timeout)
+    check_structure(name_or_text)  # nesting or chains deep enough to crash the engine
     query = prepare(name_or_text)  # the guard's one parse of a user's text
     refuse_network(query.algebra, store.local_graphs())
     return store.execute(name_or_text, bind(None, query, params, lookup_of(store)), timeout)
