@@ -27,7 +27,7 @@ from rdflib.namespace import RDFS
 
 from graph.core.lookup import LabelIndex, Match, Names, Resolution, find_in, id_forms, resolve_in
 from graph.core.text import normalize, tokens
-from graph.core.vocab import BSO, CLASS_NAMES, LABEL_PREDICATES
+from graph.core.vocab import BSO, CLASS_NAMES, LABEL_PREDICATES, local_name
 from graph.query.values import term_text
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def _candidates(store: Store, text: str) -> LabelIndex:
             query = f"SELECT ?c WHERE {{ {term_text(iri)} a ?c }}"
             rows += [(str(iri), "", "", klass) for (klass,) in _rows(store, query)]
         if not any(klass in _LOCAL for _, _, _, klass in rows):
-            wanted = str(forms[0]).rsplit("/", 1)[-1].rsplit("#", 1)[-1] if forms and ":" in text else text
+            wanted = local_name(forms[0]) if forms and ":" in text else text
             pieces = _fragments(wanted)
             nearest = f"ORDER BY ABS(STRLEN(?l) - {len(wanted)})"  # names of a near length first
             for every in (True, False) if len(pieces) > 1 else (True,) if pieces else ():

@@ -61,6 +61,7 @@ _DESCRIBE = (
     "CONSTRUCT {{ ?n ?p ?o }} WHERE {{ VALUES ?n {{ {here} }} ?n ?p ?o FILTER(?p IN ({predicates})) }}"
 )
 _EVERYTHING = "CONSTRUCT {{ ?n ?p ?o }} WHERE {{ VALUES ?n {{ {here} }} ?n ?p ?o }}"
+_NAMED = "rdfs:label, rdfs:comment"
 _NEGATIVE = (
     "SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {here} }} ?s ?p ?o FILTER(isIRI(?o) && ?p IN ("
     + ", ".join(f"bso:{name}" for name in sorted(NEGATIVE_RELATIONS))
@@ -185,6 +186,13 @@ def fetch_walked(store: Store, targets: set[str], edges: set[Edge]) -> ox.Store:
         _construct(store, _CLAIMS.format(here=_iris(block)), local)
     for block in _blocks(_objects(local, _PROV) | _objects(local, ONTOLOGY + "urgency")):
         _construct(store, _EVERYTHING.format(here=_iris(block)), local)
+    disagreements = {
+        quad.subject.value
+        for quad in local.quads_for_pattern(None, ox.NamedNode(ONTOLOGY + "claim"), None)
+        if isinstance(quad.subject, ox.NamedNode)
+    }
+    for block in _blocks(disagreements):  # their names and accounts, not their other claims
+        _construct(store, _DESCRIBE.format(here=_iris(block), predicates=_NAMED), local)
     return local
 
 

@@ -21,7 +21,7 @@ from rdflib.term import Node
 from graph.core.errors import GraphError
 from graph.core.evidence import Triple
 from graph.core.model import KnowledgeGraph
-from graph.core.vocab import ONTOLOGY
+from graph.core.vocab import ONTOLOGY, local_name
 from graph.view.tables import to_rdflib
 
 __all__ = [
@@ -230,7 +230,7 @@ def disputes(kg: KnowledgeGraph) -> dict[Triple, tuple[Dispute, ...]]:
     if "disputes" not in cache:
         found: dict[Triple, set[Dispute]] = defaultdict(set)
         for row in kg.store.query(_DISPUTES):
-            name = _value(row, "disagreement").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+            name = local_name(_value(row, "disagreement"))
             ident = name.removeprefix("disagreement-")
             dispute = Dispute(ident, _value(row, "label") or ident)
             key = (to_rdflib(row["s"]), to_rdflib(row["p"]), _plain(to_rdflib(row["o"])))
@@ -274,7 +274,7 @@ def urgency_levels(kg: KnowledgeGraph) -> list[Level]:
     """
     found = {}
     for row in kg.store.query(_LEVELS):
-        name = _value(row, "level").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        name = local_name(_value(row, "level"))
         rank = _value(row, "rank")
         found[name] = Level(name, int(rank) if rank.isdigit() else 99, _value(row, "label") or name)
     return sorted(found.values(), key=lambda level: (level.rank, level.name))
