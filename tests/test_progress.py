@@ -95,7 +95,7 @@ def test_load_into_moves_its_bar_as_the_file_is_read(tmp_path: Path) -> None:
     import pyoxigraph as ox
 
     from graph.store.data import data_files
-    from graph.store.oxigraph import _load_file
+    from graph.store.oxigraph import read_turtle
 
     seen: list[int] = []
 
@@ -106,7 +106,7 @@ def test_load_into_moves_its_bar_as_the_file_is_read(tmp_path: Path) -> None:
     files = data_files()
     store = ox.Store(str(tmp_path / "s"))
     for file in files:
-        _load_file(store, file, Bar())
+        read_turtle(file, store, bar=Bar())
     assert sum(seen) == sum(file.stat().st_size for file in files) and len(seen) > len(files)
     assert len(store) > 5000
 
