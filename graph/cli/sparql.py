@@ -11,7 +11,7 @@ from pathlib import Path
 
 from graph.cli.common import count, emit_json, graph_of, port, print_table, seconds
 from graph.core.errors import GraphError, QueryError
-from graph.query.guard import set_time_limit
+from graph.query.guard import time_limit
 from graph.query.results import FORMATS, Answer, display_rows, write_answer
 from graph.query.run import parse_params
 from graph.query.stores import Store, open_store
@@ -146,8 +146,6 @@ def _spec(args: argparse.Namespace) -> str:
 
 
 def _store(args: argparse.Namespace) -> Store:
-    if args.timeout is not None:  # every request of this run, the label index's first fetch too
-        set_time_limit(args.timeout)
     spec = StoreSpec.parse(_spec(args))
     return open_store(spec, graph_of(args) if spec.kind == "memory" else None)
 
@@ -186,11 +184,12 @@ def _query(args: argparse.Namespace) -> int:
         return _list(args)
     if not args.query:
         raise GraphError("name a query (bskg query --list shows them), a .rq file, or - for stdin")
-    store = _store(args)
-    answer = run(store, _source(args.query), timeout=args.timeout, **parse_params(args.param))
     from graph.query.names import answer_index
 
-    _print(answer, args.format, labeller(answer_index(store, answer)))
+    with time_limit(args.timeout):  # every request of this command, the name lookups' too
+        store = _store(args)
+        answer = run(store, _source(args.query), timeout=args.timeout, **parse_params(args.param))
+        _print(answer, args.format, labeller(answer_index(store, answer)))
     return 0
 
 

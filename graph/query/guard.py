@@ -18,6 +18,7 @@ import os
 import re
 import sys
 from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,7 @@ __all__ = [
     "network_keywords",
     "refuse_network",
     "set_time_limit",
+    "time_limit",
     "verdict",
     "walk",
 ]
@@ -69,6 +71,26 @@ def set_time_limit(seconds: float) -> None:
     if not seconds > 0:
         raise QueryError(f"the time limit must be a positive number of seconds, not {seconds!r}")
     _limit[:] = [float(seconds)]
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Make ``seconds`` the default time limit inside a ``with`` block (``None`` leaves it as it is).
+
+    >>> with time_limit(2):
+    ...     get_time_limit()
+    2.0
+    """
+    if seconds is None:
+        yield
+        return
+    if not seconds > 0:
+        raise QueryError(f"the time limit must be a positive number of seconds, not {seconds!r}")
+    _limit.append(float(seconds))
+    try:
+        yield
+    finally:
+        _limit.pop()
 
 
 def walk(node: Any) -> Iterator[CompValue]:
