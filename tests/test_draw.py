@@ -321,6 +321,33 @@ def test_placement_spreads_a_hub_and_keeps_shown_labels_apart() -> None:
     )
 
 
+def test_first_class_columns_label_every_member() -> None:
+    """Warning signs with labels of two and three lines, and farther nodes linked to them, all legible."""
+    import networkx as nx
+
+    graph: nx.Graph[str] = nx.star_graph(70)
+    names = {n: f"entity number {n}" for n in graph}
+    flags = {
+        n: f"warning sign {n} on\nthe legs or arms" + ("\nof one side" if n % 3 else "") for n in range(1, 15)
+    }
+    names.update(flags)
+    graph = nx.relabel_nodes(graph, names)
+    for n in range(1, 15, 2):  # farther nodes whose only neighbours are warning signs
+        graph.add_edge(flags[n], f"far entity {n}")
+        graph.add_edge(flags[n + 1], f"far entity {n}")
+    groups = {n: "RedFlag" if n in flags.values() else "X" for n in graph}
+    placed = place(
+        graph,
+        labels={n: n for n in graph},
+        sizes={n: 30.0 if n == "entity number 0" else 11.0 for n in graph},
+        groups=groups,
+        sectors=[],
+        first=("RedFlag",),
+    )
+    assert set(flags.values()) <= placed.labelled
+    assert all(x < -CANVAS[0] / 5 for n, (x, _) in placed.positions.items() if n in flags.values())
+
+
 def test_red_flags_are_labelled_and_searchable_by_urgency(kg: KnowledgeGraph) -> None:
     """The first view names the warning signs, and the page can find them by their urgency."""
     page = render_html(kg)

@@ -4,11 +4,13 @@ The page is drawn for a reference canvas (:data:`CANVAS`, the drawing area of a 
 at zoom 1). A graph with a hub (an entity linked to a large share of the others, like
 ``back spasm``) is drawn radially: the hub in the middle, its neighbours on staggered elliptical
 rows, one sector per class, and each farther node outside, at the mean angle of the neighbours
-already placed. Any other graph is drawn with a seeded ForceAtlas2 from networkx. Then labels are
-chosen greedily, the most connected entity first: a label is shown at first sight (a readable
-font) only if its box overlaps no other shown label and no node; the rest get a small font that
-vis-network draws only once the reader zooms in. Positions are rounded to whole pixels, so the
-same graph gives the same numbers.
+already placed. The classes that must be read first (the red flags) stand in columns at the left
+edge instead, each column stacked by its labels' heights and kept clear of every other node. Any
+other graph is drawn with a seeded ForceAtlas2 from networkx. Then labels are chosen greedily,
+the most connected entity first: a label is shown at first sight (a readable font) only if its
+box overlaps no other shown label and no node; the rest get a small font that vis-network draws
+only once the reader zooms in. Positions are rounded to whole pixels, so the same graph gives the
+same numbers.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ _GAP = 3.0  # pixels kept free around a shown label
 _GOLDEN = (math.sqrt(5) - 1) / 2
 _INNER = 0.38  # the hub's neighbours start this far out (share of the half canvas): no knot at the hub
 _ROOM = 0.45  # at most this share of the canvas goes to the boxes of labels to be shown
+_BLOCK_H = 1.9  # the height of the block of columns (share of the half canvas)
 
 # Advance widths of Arial/Helvetica (per 1000 em): the font vis-network draws labels in.
 _WIDTHS = dict(
@@ -119,15 +122,22 @@ def place(
     if not nodes:
         return Placement({}, frozenset())
     hub = max(nodes, key=lambda n: (graph.degree(n), -nodes.index(n)))
+    block: frozenset[N] = frozenset()
     if len(nodes) > 2 and graph.degree(hub) >= max(3.0, HUB_SHARE * (len(nodes) - 1)):
-        unit = _radial(graph, hub, nodes, groups, sectors, set(first))
+        half_y = CANVAS[1] / 2 - _margin_y(sizes)
+        tall = {
+            n: (sizes[n] / half_y, (sizes[n] + 2 + label_height(labels[n], LABEL_PX) + 2 * _GAP) / half_y)
+            for n in nodes
+        }
+        unit = _radial(graph, hub, nodes, groups, sectors, set(first), tall)
+        block = frozenset(n for n in graph[hub] if groups[n] in first)
     else:
         unit = _force(graph, nodes)
     order = sorted(
         nodes,
         key=lambda n: (n != hub, groups[n] not in first, -graph.degree(n), labels[n].casefold(), str(n)),
     )
-    positions = _separate(_fit(unit, labels, sizes), order, labels, sizes, fixed=hub)
+    positions = _separate(_fit(unit, labels, sizes), order, labels, sizes, fixed=hub, pinned=block)
     return Placement(positions, frozenset(_legible(order, positions, labels, sizes)))
 
 
@@ -176,8 +186,13 @@ def _radial(
     groups: Mapping[N, str],
     sectors: Sequence[str],
     wide: Collection[str] = (),
+    tall: Mapping[N, tuple[float, float]] | None = None,
 ) -> dict[N, tuple[float, float]]:
-    """Positions on the unit disc: the hub at 0, each hop farther out, classes in sectors."""
+    """Positions on the unit disc: the hub at 0, each hop farther out, classes in sectors.
+
+    ``tall`` is how far each node's box (mark and label) reaches above and below it, in units of
+    the half canvas.
+    """
     import networkx as nx
 
     hops = nx.single_source_shortest_path_length(graph, hub)
@@ -198,7 +213,9 @@ def _radial(
     # instead, and the sectors share the rest of the circle.
     block = [n for n in first if groups[n] in wide]
     first = [n for n in first if groups[n] not in wide]
-    span = 2 * math.pi - 0.3 * math.pi * math.ceil(len(block) / 8)  # each column of the block: 54°
+    columns = _columns(block, tall or {})
+    width = len({round(x, 6) for x, _ in columns.values()})
+    span = 2 * math.pi - 0.3 * math.pi * width  # each column of the block: 54°
     start = -math.pi / 2 if not block else -span / 2
     classes = [groups[n] for n in first]
     slots = len(first) + len(set(classes))
@@ -209,30 +226,48 @@ def _radial(
         angle[node] = start + span * (slot + 0.5) / slots
         radius[node] = _INNER + (top - _INNER) * math.sqrt((0.5 + within * _GOLDEN) % 1.0)
         slot, within = slot + 1, within + 1
-    for node, (x, y) in _columns(block).items():
+    for node, (x, y) in columns.items():
         angle[node], radius[node] = math.atan2(y, x), math.hypot(x, y)
     for number, hop in enumerate(outer_rings):
         ring = rings[hop]
         wanted = {n: _mean_angle([angle[m] for m in graph[n] if m in angle]) for n in ring}
         ring.sort(key=lambda n: (wanted[n] if wanted[n] is not None else 9.0, str(n)))
-        spread = _spread([wanted[n] for n in ring], min(0.16, 2 * math.pi / len(ring)))
+        # The block's columns reach the rim: the farther nodes share the sectors' arc.
+        arc = span if block else 2 * math.pi
+        spread = _spread(
+            [wanted[n] for n in ring], min(0.16, arc / len(ring)), arc / 2 if block else math.inf
+        )
         band = 0.84 + 0.16 * number / max(len(outer_rings) - 1, 1) if len(outer_rings) > 1 else 0.88
         for i, node in enumerate(ring):
             angle[node], radius[node] = spread[i], band + (0.1 if i % 2 else 0.0)
     return {n: (radius[n] * math.cos(angle[n]), radius[n] * math.sin(angle[n])) for n in nodes}
 
 
-def _columns(block: Sequence[N]) -> dict[N, tuple[float, float]]:
-    """Unit-disc positions of nodes in staggered columns at the left edge, at most 8 to a column."""
+def _columns(block: Sequence[N], tall: Mapping[N, tuple[float, float]]) -> dict[N, tuple[float, float]]:
+    """Unit-disc positions of nodes in staggered columns at the left edge, at most 8 to a column.
+
+    Each column stacks its nodes' boxes (``tall``: how far mark and label reach above and below
+    the node, in units of the half canvas) from top to bottom with equal free space between
+    them, so a label of three lines gets the room it needs; another column is opened while a
+    column's boxes would not fit in :data:`_BLOCK_H`.
+    """
     if not block:
         return {}
+    height = {n: sum(tall.get(n, (0.0, 0.0))) for n in block}
     columns = math.ceil(len(block) / 8)
-    rows = math.ceil(len(block) / columns)
+    while True:
+        rows = math.ceil(len(block) / columns)
+        stacks = [block[i : i + rows] for i in range(0, len(block), rows)]
+        if columns >= len(block) or all(sum(height[n] for n in s) <= _BLOCK_H for s in stacks):
+            break
+        columns += 1
     found = {}
-    for i, node in enumerate(block):
-        column, row = divmod(i, rows)
-        y = -0.9 + 1.8 * (row + 0.5 + (0.5 if column % 2 else 0.0)) / (rows + 0.5)
-        found[node] = (-1.0 + 0.36 * column, y)
+    for column, stack in enumerate(stacks):
+        free = max(_BLOCK_H - sum(height[n] for n in stack), 0.0) / (len(stack) + 0.5)
+        top = -_BLOCK_H / 2 + free * (1.0 if column % 2 else 0.5)  # odd columns: half a gap lower
+        for node in stack:
+            found[node] = (-1.0 + 0.36 * column, top + tall.get(node, (0.0, 0.0))[0])
+            top += height[node] + free
     return found
 
 
@@ -242,13 +277,18 @@ def _mean_angle(angles: list[float]) -> float | None:
     return math.atan2(sum(map(math.sin, angles)), sum(map(math.cos, angles)))
 
 
-def _spread(wanted: list[float | None], step: float) -> list[float]:
-    """Angles in the given order, each at least ``step`` after the one before (unknown: after it)."""
+def _spread(wanted: list[float | None], step: float, bound: float = math.inf) -> list[float]:
+    """Angles in the given order, each at least ``step`` after the one before (unknown: after it).
+
+    With a ``bound``, every angle stays within -bound to bound (the ones at the end move back).
+    """
     out: list[float] = []
     for value in wanted:
-        previous = out[-1] if out else -math.inf
+        previous = out[-1] if out else -bound - step
         target = value if value is not None else (previous + step if out else -math.pi / 2)
         out.append(max(target, previous + step))
+    for i in reversed(range(len(out))):
+        out[i] = min(out[i], bound if i == len(out) - 1 else out[i + 1] - step)
     return out
 
 
@@ -273,9 +313,13 @@ def _fit(
     """Stretch unit-disc positions onto the reference canvas, leaving room for labels at the rim."""
     width, height = CANVAS
     margin_x = min(90.0, max((label_width(labels[n], LABEL_PX) / 2 for n in unit), default=0.0))
-    margin_y = 2 * LABEL_PX + max(sizes.values(), default=0.0)
-    half_x, half_y = width / 2 - margin_x, height / 2 - margin_y
+    half_x, half_y = width / 2 - margin_x, height / 2 - _margin_y(sizes)
     return {n: (round(x * half_x), round(y * half_y)) for n, (x, y) in unit.items()}
+
+
+def _margin_y(sizes: Mapping[N, float]) -> float:
+    """Pixels kept free at the top and bottom of the canvas for the largest mark and a label."""
+    return 2 * LABEL_PX + max(sizes.values(), default=0.0)
 
 
 def _separate(
@@ -285,13 +329,15 @@ def _separate(
     sizes: Mapping[N, float],
     *,
     fixed: N,
+    pinned: Collection[N] = (),
 ) -> dict[N, tuple[int, int]]:
     """Push apart overlapping boxes (node, with its label for the first nodes of ``order``).
 
     The nodes that come first in ``order`` get a box for their label too, while the boxes fill
     at most :data:`_ROOM` of the canvas; the others only a box for their mark. Each round moves
-    every overlapping pair apart along the axis where they overlap least, half each (``fixed``
-    stays); positions stay inside the canvas.
+    every overlapping pair apart along the axis where they overlap least, half each. ``fixed``
+    (the hub) and ``pinned`` (the red flags' columns) stay, and a node that lies on one of them
+    moves straight away from each it lies on. Positions stay inside the canvas.
     """
     import numpy as np
 
@@ -312,7 +358,7 @@ def _separate(
             half[i], drop[i] = (max(text_w / 2, size + _GAP), size + text_h / 2), text_h / 2
         else:
             half[i], drop[i] = (size + _GAP, size + _GAP), 0.0
-    still = np.array([n == fixed for n in nodes])
+    still = np.array([n == fixed or n in pinned for n in nodes])
     shift = np.stack([np.zeros(len(nodes)), drop], axis=1)
     high = np.array([width / 2, height / 2]) - half - shift
     low = -np.array([width / 2, height / 2]) + half - shift
@@ -331,12 +377,13 @@ def _separate(
         for a in (0, 1):
             push[:, a] = np.sum(np.where(axis == a, amount * side, 0.0), axis=1)
         push /= np.maximum(hit.sum(axis=1), 1)[:, None]
-        # A node on the fixed one (the hub) moves straight away from it, whatever else it meets:
-        # the hub's neighbours stay around it, never on it.
-        for hub in np.flatnonzero(still):
-            for other in np.flatnonzero(hit[:, hub]):
-                away = gap[other, hub] / max(float(np.hypot(*gap[other, hub])), 1.0)
-                push[other] = away * (float(overlap[other, hub].min()) + 1.0)
+        # A node on a still one moves off it, whatever else it meets: the hub's neighbours stay
+        # around it, never on it, and the red flags' columns keep their labels clear.
+        for other in np.flatnonzero(hit[:, still].any(axis=1) & ~still):
+            push[other] = 0.0
+            for pin in np.flatnonzero(hit[other] & still):
+                away = gap[other, pin] / max(float(np.hypot(*gap[other, pin])), 1.0)
+                push[other] += away * (float(overlap[other, pin].min()) + 1.0)
         push[still] = 0.0
         xy = np.clip(xy + push, low, high)
     return {n: (round(float(x)), round(float(y))) for n, (x, y) in zip(nodes, xy, strict=True)}
