@@ -98,15 +98,13 @@ def question_graph(
     seeds: Sequence[str] = (),
     depth: int = DEPTH,
     *,
-    everything: bool = False,
     walks: str | None = None,
 ) -> KnowledgeGraph:
     """Return the graph to answer from: the loaded one, or what the question needs from the store.
 
     ``walks`` names the question function (a key of :data:`graph.questions.metapaths.WALKS`) asked
     of one seed: only its metapaths are fetched from the store. Otherwise the neighbourhood of
-    ``seeds`` within ``depth`` relations is; ``everything`` fetches every entity of the store
-    (``top`` ranks the whole graph).
+    ``seeds`` within ``depth`` relations is.
     """
     from graph.query.neighbourhood import neighbourhood
 
@@ -118,6 +116,4 @@ def question_graph(
 
         steps = [[(s.predicate, s.forward, s.kinds) for s in m.steps] for m in metapaths.WALKS[walks]]
         return walked(store, str(seeds[0]), steps)
-    if everything:
-        return neighbourhood(store, [str(iri) for iri in store.index().types], 0, limit=10**9)
     return neighbourhood(store, seeds, depth)

@@ -19,7 +19,7 @@ import math
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -362,12 +362,27 @@ def _separate(
     shift = np.stack([np.zeros(len(nodes)), drop], axis=1)
     high = np.array([width / 2, height / 2]) - half - shift
     low = -np.array([width / 2, height / 2]) + half - shift
-    for _ in range(300):
+
+    def overlaps() -> tuple[Any, Any, Any]:
         centre = xy + shift
         gap = centre[:, None, :] - centre[None, :, :]
         overlap = half[:, None, :] + half[None, :, :] - np.abs(gap)
         hit = (overlap[..., 0] > 0) & (overlap[..., 1] > 0)
         np.fill_diagonal(hit, False)
+        return gap, overlap, hit
+
+    def off_still(push: Any, gap: Any, overlap: Any, hit: Any) -> None:
+        # A node on a still one moves off it, whatever else it meets: the hub's neighbours stay
+        # around it, never on it, and the red flags' columns keep their labels clear.
+        for other in np.flatnonzero(hit[:, still].any(axis=1) & ~still):
+            push[other] = 0.0
+            for pin in np.flatnonzero(hit[other] & still):
+                away = gap[other, pin] / max(float(np.hypot(*gap[other, pin])), 1.0)
+                push[other] += away * (float(overlap[other, pin].min()) + 1.0)
+        push[still] = 0.0
+
+    for _ in range(300):
+        gap, overlap, hit = overlaps()
         if not hit.any():
             break
         axis = (overlap[..., 1] < overlap[..., 0]).astype(int)
@@ -377,14 +392,16 @@ def _separate(
         for a in (0, 1):
             push[:, a] = np.sum(np.where(axis == a, amount * side, 0.0), axis=1)
         push /= np.maximum(hit.sum(axis=1), 1)[:, None]
-        # A node on a still one moves off it, whatever else it meets: the hub's neighbours stay
-        # around it, never on it, and the red flags' columns keep their labels clear.
-        for other in np.flatnonzero(hit[:, still].any(axis=1) & ~still):
-            push[other] = 0.0
-            for pin in np.flatnonzero(hit[other] & still):
-                away = gap[other, pin] / max(float(np.hypot(*gap[other, pin])), 1.0)
-                push[other] += away * (float(overlap[other, pin].min()) + 1.0)
-        push[still] = 0.0
+        off_still(push, gap, overlap, hit)
+        xy = np.clip(xy + push, low, high)
+    # The rounds above need not settle on a dense page: last, only what still lies on the hub (its
+    # label included) or on a red flag's column moves off it, so those labels stay readable.
+    for _ in range(60):
+        gap, overlap, hit = overlaps()
+        if not (hit[:, still].any(axis=1) & ~still).any():
+            break
+        push = np.zeros_like(xy)
+        off_still(push, gap, overlap, hit)
         xy = np.clip(xy + push, low, high)
     return {n: (round(float(x)), round(float(y))) for n, (x, y) in zip(nodes, xy, strict=True)}
 
