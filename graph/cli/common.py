@@ -7,9 +7,12 @@ import json
 import math
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
+from graph.core.errors import GraphError
 from graph.core.evidence import Evidence
+from graph.core.files import read_text
 from graph.core.model import KnowledgeGraph
 
 __all__ = [
@@ -140,3 +143,14 @@ def print_quotes(kg: KnowledgeGraph, args: argparse.Namespace, evidence: Iterabl
         print("\nquoted lines (source:line, then the text the graph cites):")
         for line in lines:
             print(f"  {line}")
+
+
+def read_json_object(path: str | Path, expected: str) -> dict[str, Any]:
+    """Read a JSON object from ``path``; bad JSON or another value is one line naming ``expected``."""
+    try:
+        data = json.loads(read_text(path))
+    except json.JSONDecodeError as error:
+        raise GraphError(f"{path}:{error.lineno}: invalid JSON: {error.msg}") from None
+    if not isinstance(data, dict):
+        raise GraphError(f"{path}: expected a JSON object with {expected}")
+    return data

@@ -7,7 +7,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from graph.cli.common import add_json_flag, add_quotes_flag, emit_json, graph_of, print_quotes, print_table
+from graph.cli.common import (
+    add_json_flag,
+    add_quotes_flag,
+    emit_json,
+    graph_of,
+    print_quotes,
+    print_table,
+    read_json_object,
+)
 from graph.cli.stored import add_store_option, question_graph, store_of
 from graph.core.errors import GraphError
 from graph.core.files import atomic_write, locked, read_text, require_file
@@ -215,16 +223,10 @@ def write_if_valid(
 
 
 def _import_records(args: argparse.Namespace) -> int:
-    import json
 
     from graph.curation.records import records_to_graph
 
-    try:
-        data = json.loads(read_text(args.records))
-    except json.JSONDecodeError as error:
-        raise GraphError(f"{args.records}:{error.lineno}: invalid JSON: {error.msg}") from error
-    if not isinstance(data, dict):
-        raise GraphError(f"{args.records}: expected a JSON object with 'entities', 'relations', ...")
+    data = read_json_object(args.records, "'entities', 'relations', ...")
     try:
         text = canonical_turtle(records_to_graph(data))
     except (KeyError, TypeError, ValueError) as error:

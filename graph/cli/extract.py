@@ -13,7 +13,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from graph.cli.common import add_json_flag, emit_json, graph_of, print_table
+from graph.cli.common import add_json_flag, emit_json, graph_of, print_table, read_json_object
 from graph.cli.curation import write_if_valid
 from graph.core.errors import GraphError
 from graph.core.files import atomic_write, locked, read_text
@@ -105,12 +105,7 @@ def _accept(args: argparse.Namespace) -> int:
     from graph.store.data import turtle_graph
     from graph.view.load import load
 
-    try:
-        review = json.loads(read_text(args.review))
-    except json.JSONDecodeError as error:
-        raise GraphError(f"{args.review}:{error.lineno}: invalid JSON: {error.msg}") from None
-    if not isinstance(review, dict):
-        raise GraphError(f"{args.review}: expected a JSON object with 'source', 'entities', 'relations'")
+    review = read_json_object(args.review, "'source', 'entities', 'relations'")
     triples, sources_file = args.into / "triples.ttl", args.into / "sources.ttl"
     if not (triples.is_file() and sources_file.is_file()):
         raise GraphError(f"{args.into}: not a data folder (needs triples.ttl and sources.ttl)")
