@@ -39,6 +39,8 @@ import pytest
 
 from graph.present.endpoint import free_port
 
+REPO = Path(__file__).resolve().parent.parent
+
 __all__ = ["DEFAULT_GRAPH", "Server", "oxigraph_binary", "oxigraph_server", "virtuoso_server"]
 
 
@@ -304,3 +306,32 @@ def virtuoso_server(
             yield Server(
                 "virtuoso", f"{base}/sparql", store, graph, process.pid, VIRTUOSO_USER, folder, sql_port
             )
+
+
+@contextmanager
+def bskg_serve(
+    arguments: list[str], env: dict[str, str] | None = None
+) -> Iterator[tuple[int, subprocess.Popen[str]]]:
+    """Start ``python -m graph ARGUMENTS --port P`` (a ``serve`` command) on a free loopback port.
+
+    Yields the port and the process once it says it is listening; stops it by its pid afterwards and
+    fails the test if its log holds a traceback.
+    """
+    port = free_port()
+    command = [sys.executable, "-m", "graph", *arguments, "--port", str(port)]
+    full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=full_env
+    )
+    assert process.stdout is not None and process.stderr is not None
+    line = process.stdout.readline()
+    if "SPARQL endpoint" not in line:
+        process.kill()
+        pytest.fail(f"bskg serve did not start: {line} {process.stderr.read()}")
+    try:
+        yield port, process
+    finally:
+        process.terminate()
+        process.wait(20)
+        log = process.stderr.read()
+        assert "Traceback" not in log, log

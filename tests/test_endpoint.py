@@ -8,7 +8,6 @@ import os
 import socket
 import statistics
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -21,8 +20,9 @@ import pytest
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 
-from graph.present.endpoint import free_port, start
+from graph.present.endpoint import start
 from graph.store.publish import load_into
+from tests.servers import bskg_serve
 
 pytestmark = pytest.mark.server
 
@@ -104,25 +104,9 @@ def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(store_dir: Path) -> Iterator[Server]:
-    port = free_port()
-    command = [sys.executable, "-m", "graph", "serve", "--store", f"oxigraph:{store_dir}"]
-    command += ["--timeout", "2", "--max-bytes", "200000", "--port", str(port)]
-    env = {**os.environ, "PYTHONPATH": str(REPO), "BSKG_SERVE_WORKERS": "2"}
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env
-    )
-    assert process.stdout is not None and process.stderr is not None
-    line = process.stdout.readline()
-    if "SPARQL endpoint" not in line:
-        process.kill()
-        pytest.fail(f"bskg serve did not start: {line} {process.stderr.read()}")
-    try:
+    arguments = ["serve", "--store", f"oxigraph:{store_dir}", "--timeout", "2", "--max-bytes", "200000"]
+    with bskg_serve(arguments, {"BSKG_SERVE_WORKERS": "2"}) as (port, process):
         yield Server(port, process)
-    finally:
-        process.terminate()
-        process.wait(20)
-        log = process.stderr.read()
-        assert "Traceback" not in log, log
 
 
 def _q(text: str) -> str:

@@ -6,7 +6,6 @@ import http.client
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.present.endpoint import free_port
+from tests.servers import bskg_serve
 
 pytestmark = pytest.mark.server
 
@@ -66,25 +65,9 @@ class Served:
 @pytest.fixture(scope="module")
 def served() -> Iterator[Served]:
     """``bskg serve`` on the mini graph: 2 workers, 5 s per query, 300 MB of memory per worker."""
-    port = free_port()
-    command = [sys.executable, "-m", "graph", "--data", str(MINI), "serve", "--port", str(port)]
-    command += ["--timeout", "5", "--max-memory", "300"]
-    env = {**os.environ, "PYTHONPATH": str(REPO), "BSKG_SERVE_WORKERS": "2", "RUST_BACKTRACE": "0"}
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env
-    )
-    assert process.stdout is not None and process.stderr is not None
-    line = process.stdout.readline()
-    if "SPARQL endpoint" not in line:
-        process.kill()
-        pytest.fail(f"bskg serve did not start: {line} {process.stderr.read()}")
-    try:
+    arguments = ["--data", str(MINI), "serve", "--timeout", "5", "--max-memory", "300"]
+    with bskg_serve(arguments, {"BSKG_SERVE_WORKERS": "2", "RUST_BACKTRACE": "0"}) as (port, process):
         yield Served(port, process)
-    finally:
-        process.terminate()
-        process.wait(20)
-        log = process.stderr.read()
-        assert "Traceback" not in log, log
 
 
 def _two_workers(served: Served) -> None:
