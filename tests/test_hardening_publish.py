@@ -98,3 +98,17 @@ def test_targets_that_are_neither_folder_nor_http_are_one_line_errors(
     error = capsys.readouterr().err
     assert error.startswith("bskg: error: --into") and error.count("\n") == 1
     assert os.listdir(tmp_path) == []
+
+
+def test_a_store_spec_names_its_folder_and_a_query_url_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--into oxigraph:DIR`` fills DIR (not a folder called ``oxigraph:``); ``sparql:URL`` is refused."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["--data", str(MINI), "load", "--into", "oxigraph:store"]) == 0
+    assert sorted(os.listdir(tmp_path)) == ["store"]
+    capsys.readouterr()
+    assert main(["--data", str(MINI), "load", "--into", "sparql:http://127.0.0.1:9/query"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("bskg: error: --into sparql:") and error.count("\n") == 1
+    assert sorted(os.listdir(tmp_path)) == ["store"]

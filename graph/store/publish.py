@@ -36,6 +36,7 @@ from graph.store.data import data_files, resolve
 from graph.store.labels import refresh
 from graph.store.oxigraph import fill, read_files
 from graph.store.progress import progress_bar
+from graph.store.spec import StoreSpec
 
 __all__ = ["load_into", "put_graph"]
 
@@ -87,6 +88,14 @@ def load_into(
     """
     if not target.strip():
         raise GraphError("--into needs a folder or an http(s) Graph Store URL, not an empty string")
+    if target.startswith(("oxigraph:", "sparql:")):  # a --store spec: the folder it names, or refused
+        spec = StoreSpec.parse(target)
+        if spec.kind != "oxigraph":
+            raise GraphError(
+                f"--into {target}: give the server's Graph Store URL (e.g. http://HOST:7878/store), "
+                "not the query URL of --store"
+            )
+        target = spec.where
     if "://" in target and urllib.parse.urlsplit(target).scheme not in ("http", "https"):
         scheme = target.split("://", 1)[0]
         raise GraphError(f"--into {target}: {scheme}:// is not supported: give a folder or an http(s) URL")
