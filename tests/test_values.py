@@ -105,3 +105,16 @@ def test_graph_queries_are_told_by_their_tokens() -> None:
     assert is_graph_query('SELECT ?x WHERE { ?x ?p "CONSTRUCT" }') is False
     assert is_graph_query("# CONSTRUCT\nASK {}") is False
     assert is_graph_query("PREFIX a: <http://e/SELECT>\nDESCRIBE <http://e/x>") is True
+
+
+def test_every_shipped_query_places_its_blocks_where_the_parser_has_its_where_group() -> None:
+    """Bound values skip the parse for shipped queries: it is done here, for each parameter."""
+    from graph.query.named import named_queries
+    from graph.query.values import _places, _shipped
+
+    queries = named_queries().values()
+    assert all(_shipped(query.text) for query in queries)
+    assert not _shipped("SELECT ?x WHERE { ?x ?p ?o }")
+    for query in queries:
+        for param in query.params:
+            _places.__wrapped__(query.text, (param.name,), True)  # raises when misplaced
