@@ -335,3 +335,17 @@ def bskg_serve(
         process.wait(20)
         log = process.stderr.read()
         assert "Traceback" not in log, log
+
+
+def children(pid: int) -> list[int]:
+    """Return the process ids whose parent is ``pid`` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found

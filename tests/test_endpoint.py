@@ -22,7 +22,7 @@ from rdflib.collection import Collection
 
 from graph.present.endpoint import start
 from graph.store.publish import load_into
-from tests.servers import bskg_serve
+from tests.servers import bskg_serve, children
 
 pytestmark = pytest.mark.server
 
@@ -61,16 +61,7 @@ class Server:
 
     def family(self) -> list[int]:
         """The server process and its children (the query workers)."""
-        found = [self.process.pid]
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                if int(fields[1]) == self.process.pid:
-                    found.append(int(entry.name))
-        return found
+        return [self.process.pid, *children(self.process.pid)]
 
 
 def _cpu_seconds(pids: list[int]) -> float:

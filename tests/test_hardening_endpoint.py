@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import bskg_serve
+from tests.servers import bskg_serve, children
 
 pytestmark = pytest.mark.server
 
@@ -50,16 +50,7 @@ class Served:
             connection.close()
 
     def workers(self) -> list[int]:
-        found = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                if int(fields[1]) == self.process.pid:
-                    found.append(int(entry.name))
-        return found
+        return children(self.process.pid)
 
 
 @pytest.fixture(scope="module")
