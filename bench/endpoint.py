@@ -91,25 +91,7 @@ def load(port: int, method: str, path: str, body: bytes | None, clients: int, to
     share = [total // clients + (1 if i < total % clients else 0) for i in range(clients)]
 
     def client(count: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine: list[float] = []
-        failed = 0
-        for _ in range(count):
-            started = time.perf_counter()
-            try:
-                connection.request(method, path, body, headers)
-                response = connection.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                ok = False
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            if ok:
-                mine.append(time.perf_counter() - started)
-            else:
-                failed += 1
-        connection.close()
+        mine, failed = _requests(port, count, method, path, body, headers)
         with lock:
             latencies.extend(mine)
             errors[0] += failed
@@ -126,14 +108,16 @@ def load(port: int, method: str, path: str, body: bytes | None, clients: int, to
 HUGE = "SELECT * { VALUES ?x { " + " ".join(f'"v{i:06}"' for i in range(90_000)) + " } }"
 
 
-def _latencies(port: int, total: int) -> tuple[list[float], int]:
-    """Send ``ASK {}`` ``total`` times on one kept-alive connection; return latencies and errors."""
+def _requests(
+    port: int, total: int, method: str, path: str, body: bytes | None, headers: dict[str, str]
+) -> tuple[list[float], int]:
+    """Send one request ``total`` times on one kept-alive connection; return latencies and errors."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     latencies, errors = [], 0
     for _ in range(total):
         started = time.perf_counter()
         try:
-            connection.request("GET", "/query?query=ASK%20%7B%7D")
+            connection.request(method, path, body, headers)
             response = connection.getresponse()
             response.read()
             ok = response.status == 200
@@ -147,6 +131,11 @@ def _latencies(port: int, total: int) -> tuple[list[float], int]:
             errors += 1
     connection.close()
     return latencies, errors
+
+
+def _latencies(port: int, total: int) -> tuple[list[float], int]:
+    """Send ``ASK {}`` ``total`` times on one kept-alive connection; return latencies and errors."""
+    return _requests(port, total, "GET", "/query?query=ASK%20%7B%7D", None, {})
 
 
 def hostile(requests: int) -> int:
