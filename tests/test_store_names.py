@@ -186,6 +186,41 @@ def test_a_name_several_entities_share_is_answered_for_the_exact_label(
     assert "also names Parkinson disease 4; answering for Parkinson disease" in captured.err
 
 
+NUMBERED = """@prefix bs: <https://w3id.org/backspasm-kg/id/> .
+@prefix bso: <https://w3id.org/backspasm-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+bs:pd4 a bso:Condition ; rdfs:label "Parkinson disease 4"@en .
+bs:pd11 a bso:Condition ; rdfs:label "Parkinson disease 11"@en .
+bs:pd13 a bso:Condition ; rdfs:label "Parkinson disease 13"@en .
+"""
+
+
+def test_a_name_no_entity_has_says_which_close_ones_it_passed_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No exact label: the closest partial match answers, and stderr names the other close ones."""
+    data = tmp_path / "pd.ttl"
+    data.write_text(NUMBERED, encoding="utf-8")
+    path = tmp_path / "ox"
+    load_into(str(path), data)
+    for names in (lookup_of(OxigraphStore.folder(path)), Lookup(store=OxigraphStore.folder(path))):
+        resolution = names.resolution("parkinson disease")
+        assert resolution.label == "Parkinson disease 4"
+        assert resolution.nearest and set(resolution.others) == {
+            "Parkinson disease 11",
+            "Parkinson disease 13",
+        }
+    assert main(["show", "Parkinson disease", "--store", f"oxigraph:{path}", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["label"] == "Parkinson disease 4"
+    assert (
+        "'Parkinson disease' is no entity's name; answering for the closest, Parkinson disease 4"
+        in captured.err
+    )
+    assert main(["show", "Parkinson disease 13", "--store", f"oxigraph:{path}", "--json"]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_an_index_that_cannot_be_read_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(GraphError, match="cannot read the label index"):
         labels.StoredNames(tmp_path / "absent" / labels.FILE)

@@ -55,6 +55,8 @@ _FUZZY_CUTOFF = 0.72
 _FUZZY_BEST = 0.92
 #: A name resolves only to a match scoring at least this.
 ACCEPT = 0.8
+#: Other close matches named when a text is no entity's name.
+_NEAR_NAMED = 4
 #: A fuzzy match this similar to a name is a typo of it: at most one edit in four letters
 #: (Levenshtein, normalised by the longer length).
 CLOSE = 0.75
@@ -133,11 +135,18 @@ class Resolution:
     label: str
     matched: str
     others: tuple[str, ...] = ()
+    #: ``text`` is none of the answer's names: it was the closest of several partial or fuzzy matches.
+    nearest: bool = False
 
     def note(self, text: str) -> str | None:
         """Return a line saying which other entities answer to ``text`` as well (None if none)."""
         if not self.others:
             return None
+        if self.nearest:
+            return (
+                f"{text!r} is no entity's name; answering for the closest, {self.label} "
+                f"(also close: {', '.join(self.others)})"
+            )
         return f"{text!r} also names {', '.join(self.others)}; answering for {self.label}"
 
 
@@ -295,5 +304,11 @@ def resolve_in(names: Names, text: str | URIRef) -> Resolution:
     if len(tied) > 1:
         raise Ambiguous(str(text), tied)
     key = normalize(candidate)
+    if all(entity != top.iri for entity, _, _ in exact):
+        close = list(dict.fromkeys(m.label for m in accepted[1:] if m.iri != top.iri))
+        shown = close[:_NEAR_NAMED] + (
+            [f"{len(close) - _NEAR_NAMED} more"] if len(close) > _NEAR_NAMED else []
+        )
+        return Resolution(top.iri, top.label, top.matched, tuple(shown), nearest=True)
     others = sorted({names.label(e) for e, _, _ in names.named(key) if e != top.iri and names.known(e)})
     return Resolution(top.iri, top.label, top.matched, tuple(others))
