@@ -4,7 +4,7 @@ Usage::
 
     python bench/run.py            # 10k, 100k and 1M triples, then the CLI (several minutes)
     python bench/run.py --quick    # 10k and 100k only
-    python bench/run.py --stores   # only the table "questions on a store" (10k, 100k, 1M; --quick: 10k, 100k)
+    python bench/run.py --stores   # only the table "questions on a store" (10k, 100k, 1M, HPO; --quick: 10k, 100k)
 
 Each measurement runs in its own process (so peak memory is that of the measurement alone) on a
 graph written by ``bench/generate.py``. A full run writes ``bench/results.json`` and the tables
@@ -553,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(REPO))
         from bench import stored
 
-        measured = stored.measure(sizes)
+        measured = stored.measure(sizes, hpo=not args.quick)
         measured["machine"] = _machine()
         atomic_write(BENCH / "stores.json", json.dumps(measured, indent=2) + "\n")
         body = f"Measured {measured['machine']['date']}.\n\n" + stored.table(measured)

@@ -99,8 +99,8 @@ def _describe(store: Store, subjects: Iterable[str], local: ox.Store) -> None:
     """Copy every triple whose subject is one of ``subjects`` into ``local``."""
     for block in _batches(sorted(set(subjects))):
         answer = store.execute(_DESCRIBE.format(here=block), {}, None)
-        if answer.graph is not None and len(answer.graph):
-            local.load(answer.graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        if answer.kind in ("CONSTRUCT", "DESCRIBE") and answer.payload:
+            local.load(answer.payload, format=ox.RdfFormat.N_TRIPLES)
 
 
 def _pointing(store: Store, predicate: str, objects: Iterable[str]) -> set[str]:

@@ -75,8 +75,23 @@ class Answer:
     vars: tuple[str, ...] = ()
     rows: tuple[Row, ...] = ()
     boolean: bool | None = None
-    graph: Graph | None = field(default=None, compare=False)
     payload: bytes = field(default=b"", compare=False, repr=False)
+    _graph: Graph | None = field(default=None, compare=False, repr=False)
+    #: The number of triples of a graph answer read from an endpoint (counted when it was checked).
+    size: int | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def graph(self) -> Graph | None:
+        """The triples of a CONSTRUCT or DESCRIBE answer as an rdflib graph.
+
+        Read from the payload when first asked: a caller that loads the N-Triples into a store
+        never pays for it.
+        """
+        if self._graph is None and self.kind in ("CONSTRUCT", "DESCRIBE"):
+            graph = Graph(bind_namespaces="none")
+            graph.parse(data=self.payload.decode("utf-8"), format="nt")
+            object.__setattr__(self, "_graph", graph)  # a cache of the payload, not a change
+        return self._graph
 
     def triples(self) -> Answer:
         """Return a CONSTRUCT/DESCRIBE answer as a SELECT-like table of subject, predicate, object."""
@@ -169,10 +184,8 @@ def from_json(kind: str, data: dict[str, Any], payload: bytes = b"") -> Answer:
 
 
 def from_ntriples(kind: str, payload: bytes) -> Answer:
-    """Read the N-Triples of a CONSTRUCT or DESCRIBE answer into an :class:`Answer`."""
-    graph = Graph(bind_namespaces="none")
-    graph.parse(data=payload.decode("utf-8"), format="nt")
-    return Answer(kind, graph=graph, payload=payload)
+    """Read the N-Triples of a CONSTRUCT or DESCRIBE answer into an :class:`Answer` (parsed on first use)."""
+    return Answer(kind, payload=payload)
 
 
 def _cell(term: Node | None) -> str:

@@ -22,6 +22,7 @@ one-line error rather than shown short.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import urllib.parse
@@ -211,8 +212,13 @@ def _read_remote(url: str, payload: bytes, text: str, graph_query: bool) -> Answ
             "or raise the server's limit (oxigraph serve --timeout-s)"
         )
     try:
-        return _answer("GRAPH", payload, text) if graph_query else _json_answer(payload)
-    except (ValueError, KeyError, TypeError, ParserError) as error:
+        if (
+            graph_query
+        ):  # checked here by Oxigraph's parser, so a bad body is this one line, not a later error
+            size = sum(1 for _ in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
+            return dataclasses.replace(_answer("GRAPH", payload, text), size=size)
+        return _json_answer(payload)
+    except (ValueError, KeyError, TypeError, ParserError, SyntaxError) as error:
         detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise QueryError(f"{url} sent an answer that is not valid SPARQL results ({detail})") from None
 
@@ -231,7 +237,7 @@ def _refuse_truncated(url: str, ceiling: str | None, answer: Answer) -> None:
     """
     if ceiling is None or not ceiling.strip().isdigit():
         return
-    count = len(answer.rows) if answer.kind == "SELECT" else len(answer.graph or ())
+    count = len(answer.rows) if answer.kind == "SELECT" else (answer.size or 0)
     if answer.kind != "ASK" and count >= int(ceiling):
         raise QueryError(
             f"{url} cut the answer at {int(ceiling)} rows (X-SPARQL-MaxRows): narrow the query or raise "
@@ -249,9 +255,9 @@ def index_of_ntriples(data: bytes) -> LabelIndex:
 def catalogue_index(store: Store) -> LabelIndex:
     """Build a label index from a store's classes and names, fetched with one CONSTRUCT."""
     answer = store.execute(CATALOGUE, {}, None)
-    if answer.graph is None:
+    if answer.kind not in ("CONSTRUCT", "DESCRIBE"):
         return LabelIndex()
-    return index_of_ntriples(answer.graph.serialize(format="nt", encoding="utf-8"))
+    return index_of_ntriples(answer.payload)
 
 
 def open_store(spec: str | StoreSpec, kg: KnowledgeGraph | None = None) -> Store:

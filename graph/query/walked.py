@@ -137,8 +137,8 @@ def walk_steps(store: Store, target: str, metapaths: Sequence[Steps], *, limit: 
 
 def _construct(store: Store, query: str, local: ox.Store) -> None:
     answer = store.execute(query, {}, None)
-    if answer.graph is not None and len(answer.graph):
-        local.load(answer.graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    if answer.kind in ("CONSTRUCT", "DESCRIBE") and answer.payload:
+        local.load(answer.payload, format=ox.RdfFormat.N_TRIPLES)
 
 
 def _objects(local: ox.Store, predicate: str) -> set[str]:
