@@ -24,6 +24,18 @@ REPO = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO / "docs" if os.environ.get("BSKG_SCREENSHOTS") == "docs" else REPO / "out" / "screenshots"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep what the suite caches (label indexes of endpoints and read-only folders) in a temporary folder."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+
+
 @pytest.fixture(scope="session")
 def mini() -> KnowledgeGraph:
     """A 14-entity fixture graph with its own two source texts in tests/data/seeds."""

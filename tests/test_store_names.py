@@ -36,6 +36,12 @@ class Counted:
     inner: Store
     spec: str = "counted"
     calls: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str | None:
+        """The endpoint's URL (None for a folder), as the lookup reads it."""
+        return getattr(self.inner, "url", None)
 
     def index(self) -> LabelIndex:
         raise AssertionError("the whole label catalogue was read")
@@ -46,6 +52,7 @@ class Counted:
     def execute(self, text: str, bindings: dict[str, Node], timeout: float | None) -> Answer:
         answer = self.inner.execute(text, bindings, timeout)
         self.calls.append(len(answer.rows))
+        self.texts.append(text)
         return answer
 
 

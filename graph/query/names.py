@@ -8,16 +8,20 @@
   was filled and rebuilt when its data changed;
 * an endpoint: bounded SPARQL. The text's exact spellings (as typed, lower case, capitalised, title
   case, upper case; plain and ``@en``) are one lookup each in the store's index of literals
-  (``VALUES ?l {…} ?s ?p ?l``); only when no entity has the name itself does a second query look
-  for names that contain a fragment of each word (``CONTAINS``, at most :data:`CANDIDATES` rows),
-  for partial and misspelt names. The candidates found become a small label index, ranked with the
-  same code as the loaded graph's.
+  (``VALUES ?l {…} ?s ?p ?l``). Only when no entity has the name itself are partial and misspelt
+  names looked for: in the label index written when ``bskg load --into URL`` filled the server,
+  if the server's census of names and classes (:data:`graph.store.labels.CENSUS`, one query) is
+  still the one it was written for; else with a query for names that contain a fragment of each
+  word (``CONTAINS``, at most :data:`CANDIDATES` rows). Either way the candidates' names and classes
+  are then read from the endpoint itself (an index entity the endpoint no longer has makes the
+  index stale: it is removed and the ``CONTAINS`` query asked), and become a small label index,
+  ranked with the same code as the loaded graph's.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +29,16 @@ from typing import TYPE_CHECKING
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
-from graph.core.lookup import LabelIndex, Match, Names, Resolution, find_in, id_forms, resolve_in
+from graph.core.lookup import (
+    LabelIndex,
+    Match,
+    Names,
+    Resolution,
+    find_in,
+    id_forms,
+    resolve_in,
+)
+from graph.core.rules import suggestions
 from graph.core.text import normalize, tokens
 from graph.core.vocab import BSO, CLASS_NAMES, LABEL_PREDICATES, local_name
 from graph.query.values import term_text
@@ -33,11 +46,14 @@ from graph.query.values import term_text
 if TYPE_CHECKING:
     from graph.query.results import Answer
     from graph.query.stores import Store
+    from graph.store.labels import StoredNames
 
 __all__ = ["CANDIDATES", "Lookup", "answer_index", "labels_of", "lookup_of"]
 
 #: Rows the fragment query of an endpoint may return.
 CANDIDATES = 2000
+#: Best matches of a store's label index whose names are read from the endpoint.
+_FROM_INDEX = 50
 #: Entities named in one ``VALUES`` block.
 _BATCH = 400
 _CLASSES = ", ".join(f"bso:{name}" for name in (*CLASS_NAMES, "UrgencyLevel"))
@@ -53,14 +69,21 @@ class Lookup:
     names: Names | None = None
     store: Store | None = None
     _seen: dict[str, LabelIndex] = field(default_factory=dict, repr=False)
+    _indexed: list[StoredNames | None] = field(default_factory=list, repr=False)
 
     def _names(self, text: str) -> Names:
         if self.names is not None:
             return self.names
         if text not in self._seen:
             assert self.store is not None
-            self._seen[text] = _candidates(self.store, text)
+            self._seen[text] = _candidates(self.store, text, self._index)
         return self._seen[text]
+
+    def _index(self) -> StoredNames | None:
+        """Return the endpoint's label index written when it was filled, if still current (asked once)."""
+        if not self._indexed:
+            self._indexed.append(_endpoint_index(self.store))
+        return self._indexed[0]
 
     def resolution(self, text: str | URIRef) -> Resolution:
         """Return the entity ``text`` names, with the others that answer to the same name."""
@@ -122,7 +145,55 @@ def _rows(store: Store, query: str) -> list[tuple[str, ...]]:
     return [tuple("" if cell is None else str(cell) for cell in row) for row in answer.rows]
 
 
-def _candidates(store: Store, text: str) -> LabelIndex:
+def _endpoint_index(store: Store | None) -> StoredNames | None:
+    """Return the label index written when the endpoint was filled, if its census still matches."""
+    from graph.store.labels import CENSUS, census, endpoint_names
+
+    url = getattr(store, "url", None)
+    if store is None or url is None:
+        return None
+    return endpoint_names(url, census(store.execute(CENSUS, {}, None).rows))
+
+
+def _from_index(index: StoredNames, text: str) -> list[str]:
+    """Return the entities the index finds for ``text``, and those its "did you mean" names name."""
+    found = [str(match.iri) for match in find_in(index, text, _FROM_INDEX)]
+    for name in suggestions(index, text):
+        found += [str(entity) for entity, _, _ in index.named(normalize(name))]
+    return list(dict.fromkeys(found))
+
+
+def _indexed_rows(
+    store: Store, index: StoredNames, text: str, shape: Callable[[str], str]
+) -> list[tuple[str, ...]] | None:
+    """Return the rows of the entities the endpoint's index finds for ``text``, read from the endpoint.
+
+    None when the index names an entity the endpoint no longer holds: the index is stale, and removed.
+    """
+    wanted = _from_index(index, text)
+    rows: list[tuple[str, ...]] = []
+    for start in range(0, len(wanted), _BATCH):
+        block = " ".join(term_text(URIRef(iri)) for iri in wanted[start : start + _BATCH])
+        rows += _rows(store, shape(f"VALUES ?s {{ {block} }}"))
+    if set(wanted) - {row[0] for row in rows}:
+        index.db.close()
+        index.path.unlink(missing_ok=True)
+        return None
+    return rows
+
+
+def _containing_rows(store: Store, text: str, shape: Callable[[str, str], str]) -> list[tuple[str, ...]]:
+    """Return the rows of names holding a fragment of every word of ``text`` (else of any word)."""
+    pieces = _fragments(text)
+    nearest = f"ORDER BY ABS(STRLEN(?l) - {len(text)})"  # names of a near length first
+    for every in (True, False) if len(pieces) > 1 else (True,) if pieces else ():
+        found = _rows(store, shape(f"FILTER({_holding(pieces, every)})", nearest))
+        if found:
+            return found
+    return []
+
+
+def _candidates(store: Store, text: str, index: Callable[[], StoredNames | None]) -> LabelIndex:
     """Return a label index of the entities an endpoint holds that may answer to ``text``."""
     types: dict[str, list[str]] = defaultdict(list)
     names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -142,13 +213,9 @@ def _candidates(store: Store, text: str) -> LabelIndex:
             rows += [(str(iri), "", "", klass) for (klass,) in _rows(store, query)]
         if not any(klass in _LOCAL for _, _, _, klass in rows):
             wanted = local_name(forms[0]) if forms and ":" in text else text
-            pieces = _fragments(wanted)
-            nearest = f"ORDER BY ABS(STRLEN(?l) - {len(wanted)})"  # names of a near length first
-            for every in (True, False) if len(pieces) > 1 else (True,) if pieces else ():
-                found = _rows(store, shape(f"FILTER({_holding(pieces, every)})", nearest))
-                rows += found
-                if found:
-                    break
+            stored = index()
+            found = None if stored is None else _indexed_rows(store, stored, wanted, shape)
+            rows += _containing_rows(store, wanted, shape) if found is None else found
     levels: set[str] = set()
     for subject, predicate, label, klass in rows:
         if klass in _LOCAL:

@@ -22,6 +22,7 @@ import hashlib
 import os
 import sqlite3
 import tempfile
+import urllib.parse
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -36,7 +37,20 @@ from graph.core.lookup import TERM, LabelIndex
 from graph.core.vocab import BSO, CLASS_NAMES, LABEL_PREDICATES, local_name
 from graph.store.progress import progress_bar
 
-__all__ = ["FILE", "StoredNames", "build", "fingerprint", "folder_names", "index_file", "refresh"]
+__all__ = [
+    "CENSUS",
+    "FILE",
+    "StoredNames",
+    "build",
+    "census",
+    "endpoint_file",
+    "endpoint_names",
+    "fingerprint",
+    "folder_names",
+    "index_file",
+    "refresh",
+    "remember_endpoint",
+]
 
 #: The index's file name inside an Oxigraph folder.
 FILE = "bskg-labels.sqlite"
@@ -57,10 +71,64 @@ def fingerprint(folder: Path) -> str:
     return digest.hexdigest()
 
 
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bskg"
+
+
 def _cache_file(folder: Path) -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bskg"
     key = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:24]
-    return base / f"labels-{key}.sqlite"
+    return _cache_dir() / f"labels-{key}.sqlite"
+
+
+#: How many names of each name predicate, and members of each class, a graph holds: one query, a
+#: count per index range (33 ms on 1M triples in Oxigraph), asked of the data before it is sent
+#: and of the endpoint before its index is used.
+CENSUS = (
+    "SELECT ?k ?n WHERE { "
+    + " UNION ".join(
+        [f'{{ SELECT ("{p}" AS ?k) (COUNT(*) AS ?n) WHERE {{ ?s <{p}> ?l }} }}' for p in LABEL_PREDICATES]
+        + [
+            f'{{ SELECT ("{c}" AS ?k) (COUNT(*) AS ?n) WHERE {{ ?s a <{BSO[c]}> }} }}'
+            for c in (*CLASS_NAMES, "UrgencyLevel")
+        ]
+    )
+    + " }"
+)
+
+
+def census(rows: Iterable[Sequence[Any]]) -> str:
+    """Return the census of a graph from the rows of :data:`CENSUS` (``key``, ``count``) as one line."""
+    counts = {str(key): int(str(count)) for key, count in rows}
+    return ";".join(f"{key}={counts[key]}" for key in sorted(counts))
+
+
+def endpoint_file(url: str, stamp: str) -> Path:
+    """Return where the label index of the server at ``url`` holding the graph of census ``stamp`` is kept.
+
+    Keyed by the server (scheme, host and port: its Graph Store URL and its query URL share them)
+    and by the census, in ``$XDG_CACHE_HOME/bskg``.
+    """
+    parts = urllib.parse.urlsplit(url)
+    server = f"{parts.scheme}://{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+    key = hashlib.sha256(f"{server}\0{stamp}".encode()).hexdigest()[:24]
+    return _cache_dir() / f"labels-endpoint-{key}.sqlite"
+
+
+def remember_endpoint(url: str, store: Any, *, progress: bool | None = None) -> Path:
+    """Write the label index of the graph just sent to the server at ``url`` (``store``: that graph)."""
+    stamp = census((row["k"].value, row["n"].value) for row in store.query(CENSUS))
+    target = endpoint_file(url, stamp)
+    try:
+        _write(target, collect(store, progress=progress), stamp)
+    except (OSError, sqlite3.Error) as error:
+        raise GraphError(f"cannot write the label index of {url} at {target}: {error}") from None
+    return target
+
+
+def endpoint_names(url: str, stamp: str) -> StoredNames | None:
+    """Return the index written when the server at ``url`` was filled, if its census is still ``stamp``."""
+    path = endpoint_file(url, stamp)
+    return StoredNames(path) if _stamp(path) == stamp else None
 
 
 def index_file(folder: Path) -> Path:

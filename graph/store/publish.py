@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from graph.core.errors import GraphError
 from graph.store.data import data_files, resolve
-from graph.store.labels import refresh
+from graph.store.labels import refresh, remember_endpoint
 from graph.store.oxigraph import fill, read_files
 from graph.store.progress import progress_bar
 from graph.store.spec import StoreSpec
@@ -106,7 +106,8 @@ def load_into(
         count = fill(Path(target), files, force=force, progress=progress)
         refresh(Path(target), progress=progress)  # the names, for lookups without reading them all
         return count
-    count = len(read_files(files, progress=progress))  # every file checked before anything is sent
+    sent = read_files(files, progress=progress)  # every file checked before anything is sent
+    count = len(sent)
     requests = in_requests(in_file_order(files))
     sending = progress_bar(total=len(requests), unit=" requests", desc=f"sending to {target}", show=progress)
     with sending as bar:
@@ -120,6 +121,7 @@ def load_into(
                 insecure_basic=insecure_basic,
             )
             bar.update(1)
+    remember_endpoint(target, sent, progress=progress)  # its names, for lookups of misspelt names
     return count
 
 
