@@ -1,8 +1,10 @@
-"""A focus page costs what it draws: it reads the focus's neighbourhood, never the whole graph."""
+"""A focus page costs what it draws: it reads the focus's neighbourhood; a hub on it lists what it shows."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
 from typing import Any
 
 import networkx as nx
@@ -11,7 +13,9 @@ from networkx.classes.reportviews import NodeView
 from rdflib import URIRef
 
 from graph.core.model import KnowledgeGraph
+from graph.present.draw import render_html
 from graph.present.selection import class_names, display_graph
+from graph.present.tooltips import UNDRAWN, humane
 
 
 def reference(
@@ -80,3 +84,35 @@ def test_a_focus_view_reads_no_more_than_the_neighbourhood(kg: KnowledgeGraph) -
         )
     with pytest.raises(AssertionError, match="a pass over every"):
         display_graph(guarded)  # the whole page does read everything: the guard is live
+
+
+def _details(page: str) -> dict[str, str]:
+    found = re.search(r"^  var NODES = (.*);$", page, flags=re.MULTILINE)
+    assert found
+    return {node["text"]: node["details"] for node in json.loads(found.group(1))}
+
+
+def _listed(details: str) -> list[str]:
+    return [line for line in details.splitlines() if line.startswith(("  → ", "  ← "))]
+
+
+def test_a_hub_on_a_focus_page_lists_what_the_page_shows_and_counts_the_rest(kg: KnowledgeGraph) -> None:
+    hub = max(kg.nx, key=kg.nx.degree)
+    name, total = kg.label(hub), kg.nx.degree(hub)
+    assert total > 3 * UNDRAWN  # the bundled graph has a hub
+    view = display_graph(kg, focus="Tylenol")
+    assert hub in view
+    details = _details(render_html(kg, focus="Tylenol"))[name]
+    listed = _listed(details)
+    links = [(o, f"→ {humane(k)} →") for _, o, k in kg.nx.out_edges(hub, keys=True)]
+    links += [(s, f"← {humane(k)} ←") for s, _, k in kg.nx.in_edges(hub, keys=True)]
+    on_page = [f"  {arrow} {kg.label(other)} (" for other, arrow in links if other in view]
+    assert on_page and all(any(line.startswith(start) for line in listed) for start in on_page)
+    assert len(listed) == len(on_page) + UNDRAWN
+    assert f"connects to ({total} relations;" in details
+    more = f"{total - len(listed)} more, with entities not on this page"
+    assert f'  … and {more} (bskg show "{name}" lists them all)' in details
+    # the whole page draws every relation: each is listed, and no node says some are left out
+    whole = _details(render_html(kg))
+    assert len(_listed(whole[name])) == total
+    assert not any("not on this page" in text for text in whole.values())

@@ -244,7 +244,7 @@ def _page(
                 "primary": primary[node],
                 "names": [name.lower() for name in names],
                 "urgency": [name.lower() for name in urgent],
-                "details": node_details(kg, node, data),
+                "details": node_details(kg, node, data, drawn=view),
                 "iri": "bs:" + local_name(node),
             }
         )
