@@ -28,7 +28,8 @@ from graph.core.errors import GraphError
 from graph.core.files import atomic_write
 from graph.core.model import KnowledgeGraph
 from graph.core.vocab import local_name
-from graph.present.layout import LABEL_PX, MINOR_PX, by_support
+from graph.present.labels import LABEL_PX, MINOR_PX
+from graph.present.layout import by_support
 from graph.present.quotes import Quotes
 from graph.present.selection import display_graph
 from graph.present.tooltips import edge_details, edge_title, humane, node_details, node_title
