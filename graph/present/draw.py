@@ -27,9 +27,11 @@ from rdflib import URIRef
 from graph.core.errors import GraphError
 from graph.core.files import atomic_write
 from graph.core.model import KnowledgeGraph
-from graph.core.vocab import CLASS_NAMES, local_name
-from graph.present.layout import LABEL_PX, MINOR_PX, by_support
+from graph.core.vocab import local_name
+from graph.present.labels import LABEL_PX, MINOR_PX
+from graph.present.layout import by_support
 from graph.present.quotes import Quotes
+from graph.present.selection import display_graph
 from graph.present.tooltips import edge_details, edge_title, humane, node_details, node_title
 from graph.present.vis import OPTIONS, shape_svg, vis_css, vis_js, with_script_hashes
 from graph.questions.sources import urgency_levels
@@ -95,60 +97,6 @@ class HtmlView:
             f'style="width:100%;height:{self.height}px;border:1px solid #ddd" '
             'title="back-spasm knowledge graph"></iframe>'
         )
-
-
-def display_graph(
-    kg: KnowledgeGraph,
-    *,
-    focus: str | URIRef | None = None,
-    depth: int = 1,
-    types: Iterable[str] | None = None,
-    min_support: int = 1,
-) -> nx.MultiDiGraph[URIRef]:
-    """Return the part of ``kg.nx`` a page draws (a new graph; ``kg.nx`` is left alone).
-
-    Edges stated by fewer than ``min_support`` sources go first (and, when ``min_support`` > 1,
-    the nodes they leave unconnected); then nodes of none of ``types``; then, with ``focus``,
-    everything more than ``depth`` hops from the focus entity, in either direction.
-
-    Raises
-    ------
-    graph.core.errors.GraphError
-        On a negative depth, a support below 1 or an unknown class name.
-    graph.core.errors.UnknownEntity
-        When ``focus`` names no entity.
-
-    Examples
-    --------
-    >>> view = display_graph(kg, focus="Tylenol", depth=1)
-    >>> kg.index.resolve("acetaminophen") in view
-    True
-    """
-    if depth < 0:
-        raise GraphError(f"--depth must be 0 or more, not {depth}")
-    if min_support < 1:
-        raise GraphError(f"--min-support must be 1 or more, not {min_support}")
-    wanted = _class_names(types)
-    centre = None if focus is None else kg.index.resolve(focus)
-    if centre is not None and centre not in kg.nx:
-        raise GraphError(f"{kg.label(centre)!r} is not a node of the graph")
-    source = kg.nx
-    import networkx as nx  # imported when a page is drawn: `import graph` stays light
-
-    view: nx.MultiDiGraph[URIRef] = nx.MultiDiGraph()
-    for node in source.nodes:
-        keep = wanted is None or node == centre or bool(set(source.nodes[node].get("types", ())) & wanted)
-        if keep:
-            view.add_node(node, **source.nodes[node])
-    for subject, obj, key, data in source.edges(keys=True, data=True):
-        if subject in view and obj in view and int(data.get("support", 0)) >= min_support:
-            view.add_edge(subject, obj, key=key, **data)
-    if min_support > 1:
-        view.remove_nodes_from([n for n in list(view) if view.degree(n) == 0 and n != centre])
-    if centre is not None:
-        near = nx.single_source_shortest_path_length(view.to_undirected(as_view=True), centre, cutoff=depth)
-        view = nx.MultiDiGraph(view.subgraph(near))
-    return view
 
 
 def render_html(
@@ -239,19 +187,6 @@ def _iri(kg: KnowledgeGraph, entity: str | URIRef) -> URIRef:
     return kg.index.resolve(entity)
 
 
-def _class_names(types: Iterable[str] | None) -> set[str] | None:
-    if types is None:
-        return None
-    known = {name.lower(): name for name in CLASS_NAMES}
-    chosen: set[str] = set()
-    for item in types:
-        for name in filter(None, (part.strip() for part in str(item).split(","))):
-            if name.lower() not in known:
-                raise GraphError(f"unknown class {name!r}; choose from: {', '.join(CLASS_NAMES)}")
-            chosen.add(known[name.lower()])
-    return chosen or None
-
-
 def _urgency_legend(kg: KnowledgeGraph, view: nx.MultiDiGraph[URIRef]) -> list[dict[str, Any]]:
     """Return the urgency levels, most urgent first, each with how many drawn signs a source rates so."""
     counts: dict[str, int] = defaultdict(int)
@@ -310,7 +245,7 @@ def _page(
                 "primary": primary[node],
                 "names": [name.lower() for name in names],
                 "urgency": [name.lower() for name in urgent],
-                "details": node_details(kg, node, data),
+                "details": node_details(kg, node, data, drawn=view),
                 "iri": "bs:" + local_name(node),
             }
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from rdflib import URIRef
@@ -13,10 +13,12 @@ from graph.core.vocab import ONTOLOGY
 from graph.present.quotes import Quotes
 from graph.questions.sources import disputes_of, legend
 
-__all__ = ["edge_details", "edge_title", "humane", "node_details", "node_title"]
+__all__ = ["UNDRAWN", "edge_details", "edge_title", "humane", "node_details", "node_title"]
 
 #: How many stating lines a relation's tooltip quotes at most.
 _QUOTED = 6
+#: How many relations to nodes not on the page a node's details list at most (the rest are counted).
+UNDRAWN = 20
 
 
 def humane(predicate: str) -> str:
@@ -113,12 +115,18 @@ def _disputed(kg: KnowledgeGraph, subject: URIRef, predicate: str, obj: URIRef) 
     return f" [disputed: {', '.join(d.id for d in found)}]" if found else ""
 
 
-def node_details(kg: KnowledgeGraph, node: URIRef, data: dict[str, Any]) -> str:
+def node_details(
+    kg: KnowledgeGraph, node: URIRef, data: dict[str, Any], drawn: Collection[URIRef] | None = None
+) -> str:
     """Return what the details panel shows for a node: what it is, its urgency, what it connects to.
 
     Urgency levels come first, most urgent first, each with the sources that give it; then one
     line per relation (``→ predicate → other end (N sources)``, ``←`` for one pointing at the node),
     marked when a disagreement disputes it; then the sources cited, by title and address.
+
+    With ``drawn`` (the nodes on the page), every relation to a drawn node is listed but at most
+    :data:`UNDRAWN` of the others, and a last line says how many more there are and where to read
+    them: a hub at the edge of a focus page lists what the page shows, not the whole graph.
     """
     full = kg.nx
     rows = [str(data.get("label") or kg.label(node)), f"class: {', '.join(data.get('types', ())) or 'none'}"]
@@ -141,8 +149,13 @@ def node_details(kg: KnowledgeGraph, node: URIRef, data: dict[str, Any]) -> str:
             rows.append(f"{humane(name)}: {value.get('value')} ({_cites(pairs)})")
     links = [(True, o, key, edge) for _, o, key, edge in full.out_edges(node, keys=True, data=True)]
     links += [(False, s, key, edge) for s, _, key, edge in full.in_edges(node, keys=True, data=True)]
+    total = len(links)
     links.sort(key=lambda link: (not link[0], link[2], kg.label(link[1]).casefold()))
-    rows.append(f"connects to ({_plural(len(links), 'relation')}; support = sources stating it):")
+    if drawn is not None:
+        hidden = {i for i, link in enumerate(links) if link[1] not in drawn}
+        hidden -= set(sorted(hidden)[:UNDRAWN])
+        links = [link for i, link in enumerate(links) if i not in hidden]
+    rows.append(f"connects to ({_plural(total, 'relation')}; support = sources stating it):")
     for outward, other, key, edge in links:
         support = int(edge.get("support", 0))
         cited |= {source for source, _ in _evidence_pairs(edge.get("evidence", ()))}
@@ -150,6 +163,10 @@ def node_details(kg: KnowledgeGraph, node: URIRef, data: dict[str, Any]) -> str:
         subject, obj = (node, other) if outward else (other, node)
         mark = _disputed(kg, subject, key, obj)
         rows.append(f"  {arrow} {kg.label(other)} ({_plural(support, 'source')}){mark}")
+    if len(links) < total:
+        name = str(data.get("label") or kg.label(node))
+        more = f"{total - len(links)} more, with entities not on this page"
+        rows.append(f'  … and {more} (bskg show "{name}" lists them all)')
     if cited:
         rows.append("sources:")
         rows += [f"  {line}" for line in legend(kg, cited)]

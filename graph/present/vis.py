@@ -13,7 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from graph.core.errors import GraphError
-from graph.present.layout import LABEL_PX, MINOR_PX
+from graph.present.labels import LABEL_PX, MINOR_PX
 
 __all__ = ["OPTIONS", "shape_svg", "vis_css", "vis_js", "with_script_hashes"]
 
