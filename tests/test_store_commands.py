@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from graph.cli import main
+from graph.query import neighbourhood
 from graph.query.stores import OxigraphStore, RemoteStore
 from graph.store.data import data_dir, data_files
 from graph.store.publish import load_into
@@ -101,3 +103,43 @@ def test_the_same_json_on_virtuoso(
 ) -> None:
     loaded = _json(capsys, argv)
     assert _json(capsys, [*argv, "--store", virtuoso]) == loaded
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--focus", "stress"],
+        ["--focus", "back spasm", "--depth", "2"],
+        ["--focus", "tylenol", "--depth", "2", "--types", "Medication", "DrugClass", "SideEffect"],
+        ["--focus", "muscle strain", "--min-support", "2", "--depth", "2"],
+    ],
+    ids=" ".join,
+)
+def test_a_focus_page_from_a_store_is_the_loaded_graph_s_page(
+    specs: dict[str, str], tmp_path: Path, options: list[str]
+) -> None:
+    """The page's entities are found within --depth, then their own relations fetched: the same bytes."""
+    loaded, stored = tmp_path / "loaded.html", tmp_path / "stored.html"
+    assert main(["html", *options, "-o", str(loaded)]) == 0
+    for spec in specs.values():
+        assert main(["html", *options, "--store", spec, "-o", str(stored)]) == 0
+        assert stored.read_bytes() == loaded.read_bytes(), spec
+
+
+def test_a_focus_page_too_big_is_refused_before_the_second_fetch(
+    specs: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fetched: list[int] = []
+    real = neighbourhood.neighbourhood
+
+    def counted(store: Any, seeds: Any, depth: int) -> Any:
+        fetched.append(depth)
+        return real(store, seeds, depth)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(neighbourhood, "neighbourhood", counted)
+        argv = ["html", "--focus", "back spasm", "--max-nodes", "5", "--store", specs["oxigraph"]]
+        assert main([*argv, "-o", str(tmp_path / "x.html")]) == 2
+    assert fetched == [1]
+    assert "more than --max-nodes 5" in capsys.readouterr().err
+    assert not (tmp_path / "x.html").exists()

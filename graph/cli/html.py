@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from graph.cli.common import add_json_flag, add_quotes_flag, emit_json
 from graph.cli.stored import add_store_option, question_graph, resolve, store_of
 from graph.core.errors import GraphError
+from graph.core.model import KnowledgeGraph
 from graph.present.draw import DEFAULT_TITLE, display_graph, render_html
 from graph.present.quotes import open_quotes
 
@@ -65,13 +67,29 @@ def register(commands: argparse._SubParsersAction, parent: argparse.ArgumentPars
     page.set_defaults(run=_html)
 
 
+def _page_graph(args: argparse.Namespace, options: dict[str, Any]) -> KnowledgeGraph:
+    """Return the graph to draw from: the loaded one, or what the page draws, fetched from the store.
+
+    From a store: the focus's neighbourhood within ``--depth`` first, which decides the page's
+    entities (a page over ``--max-nodes`` is refused from it, before anything more is fetched),
+    then every relation of those entities, for their connection counts and details.
+    """
+    if store_of(args) is None:
+        return question_graph(args)
+    near = question_graph(args, [str(args.focus)], args.depth)
+    view = display_graph(near, **options)
+    if view.number_of_nodes() > args.max_nodes:
+        return near  # render_html refuses it, naming the count
+    return question_graph(args, sorted(str(node) for node in view), 1)
+
+
 def _html(args: argparse.Namespace) -> int:
     if store_of(args) is not None:
         if not args.focus:
             raise GraphError("html --store draws one neighbourhood: give --focus NAME")
         args.focus = resolve(args, args.focus)
-    kg = question_graph(args, [str(args.focus)] if args.focus else [], args.depth + 1)  # degrees too
     options = {"focus": args.focus, "depth": args.depth, "types": args.types, "min_support": args.min_support}
+    kg = _page_graph(args, options)
     to_stdout = args.output == "-"
     quotes = open_quotes(kg, args.sources) if args.quotes else None
     text = render_html(
