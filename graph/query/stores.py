@@ -6,9 +6,10 @@ already runs. The first two are the same engine and the same class. :func:`graph
 turns parameters into RDF terms. A shipped named query's values, on every store, and any value sent
 to an endpoint, go in a ``VALUES`` block at the start and at the end of the query's ``WHERE`` group
 (of the inner ``SELECT`` of a wrapped query; also first in each branch of a ``WHERE`` that is only a
-``UNION`` and in each ``OPTIONAL`` group that names the variable), which every engine joins the same
-way and Oxigraph plans from (``graph/query/values.py``); Oxigraph binds the values of a user's own
-text before evaluation (``substitutions``), with the blocks for a variable the text does not select.
+``UNION`` and in each ``OPTIONAL`` group of several patterns that names the variable), which
+every engine joins the same way and Oxigraph plans from (``graph/query/values.py``); Oxigraph binds
+the values of a user's own text before evaluation (``substitutions``), with the blocks for a
+variable the text does not select.
 Every store answers the same named queries with the same rows (``queries/README.md``).
 
 A graph held in a named graph of a server (always so on Virtuoso, whose default graph is the union
