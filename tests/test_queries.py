@@ -125,3 +125,41 @@ def test_vocabulary_lists_are_never_written_by_hand() -> None:
 def test_an_unknown_placeholder_is_an_error() -> None:
     with pytest.raises(QueryError, match="unknown placeholder"):
         expand("VALUES ?p { {{relationz}} }", "mine")
+
+
+def _direct(node: Any) -> tuple[int, bool]:
+    """Return the triple patterns directly in a group, and whether a ``VALUES`` block is one of its parts.
+
+    Directly: through joins, filters, binds and the left side of an ``OPTIONAL``; not into its
+    right side, a ``UNION`` or a sub-``SELECT`` (groups of their own).
+    """
+    if node.name == "BGP":
+        return len(node["triples"] or ()), False
+    if node.name == "ToMultiSet":
+        return 0, node["p"].name == "values"
+    parts = {"Join": ("p1", "p2"), "LeftJoin": ("p1",), "Filter": ("p",), "Extend": ("p",)}.get(node.name, ())
+    found = [_direct(node[part]) for part in parts]
+    return sum(count for count, _ in found), any(block for _, block in found)
+
+
+@pytest.mark.parametrize("name", sorted(name for name, query in named_queries().items() if query.params))
+def test_an_entity_bound_optional_lookup_starts_from_the_bound_value(name: str) -> None:
+    """Each ``OPTIONAL`` of several triple patterns gets the bound value first (README.md, rules 1 and 8).
+
+    Oxigraph plans an optional group without what is bound outside it: one that does not start
+    from the value walks every statement of the graph (``causes`` for one condition of the 1M-triple
+    bench graph, 53 ms; 0.35 ms from the value). Bound as the engines get it, for each parameter.
+    """
+    from rdflib import Literal, URIRef
+
+    from graph.query.guard import walk
+    from graph.query.named import prepare
+    from graph.query.values import with_values
+
+    query = named_queries()[name]
+    for param in query.params:
+        value = URIRef("http://e/x") if param.kind in ("entity", "relation") else Literal("x")
+        algebra = prepare(with_values(query.text, {param.name: value})).algebra
+        for node in walk(algebra):
+            if node.name == "LeftJoin" and _direct(node["p2"])[0] > 1:
+                assert _direct(node["p2"])[1], f"{name}: an OPTIONAL does not start from ?{param.name}"

@@ -110,11 +110,11 @@ def test_graph_queries_are_told_by_their_tokens() -> None:
 def test_every_shipped_query_places_its_blocks_where_the_parser_has_its_where_group() -> None:
     """Bound values skip the parse for shipped queries: it is done here, for each parameter."""
     from graph.query.named import named_queries
-    from graph.query.values import _places, _shipped
+    from graph.query.values import _places, is_shipped
 
     queries = named_queries().values()
-    assert all(_shipped(query.text) for query in queries)
-    assert not _shipped("SELECT ?x WHERE { ?x ?p ?o }")
+    assert all(is_shipped(query.text) for query in queries)
+    assert not is_shipped("SELECT ?x WHERE { ?x ?p ?o }")
     for query in queries:
         for param in query.params:
             _places.__wrapped__(query.text, (param.name,), True)  # raises when misplaced

@@ -50,10 +50,12 @@ __all__ = [
 ]
 
 #: What ``{{name}}`` in a ``.rq`` file stands for: vocabulary terms, space-separated (for ``VALUES``),
-#: or comma-separated for ``IN (...)`` where the name ends in ``_list``.
+#: comma-separated for ``IN (...)`` where the name ends in ``_list``, or a property path of
+#: alternatives (``bso:a|bso:b``) where it ends in ``_path``.
 PLACEHOLDERS: dict[str, str] = {
     "edge_relations": " ".join(f"bso:{name}" for name in EDGE_RELATIONS),
     "positive_relations": " ".join(f"bso:{name}" for name in POSITIVE_RELATIONS),
+    "positive_relations_path": "|".join(f"bso:{name}" for name in POSITIVE_RELATIONS),
     "negative_relations": " ".join(f"bso:{name}" for name in sorted(NEGATIVE_RELATIONS)),
     "negative_relations_list": ", ".join(f"bso:{name}" for name in sorted(NEGATIVE_RELATIONS)),
     "guidance": " ".join(f"bso:{name}" for name in GUIDANCE),

@@ -3,13 +3,14 @@
 ``--store memory`` (default) is the loaded graph's own Oxigraph store; ``--store oxigraph:PATH`` an
 Oxigraph store on disk, opened read-only; ``--store sparql:URL`` any SPARQL 1.1 endpoint a user
 already runs. The first two are the same engine and the same class. :func:`graph.query.run.bind`
-turns parameters into RDF terms; Oxigraph binds a selected variable before evaluation
-(``substitutions``; every parameter of a named query is selected), and any other variable (in a
-user's own text) or any variable sent to an endpoint gets a ``VALUES`` block at the start and at
-the end of the query's ``WHERE`` group (of the inner ``SELECT`` of a wrapped query; also first in each
-branch of a ``WHERE`` that is only a ``UNION``), which every engine joins the same way
-(``graph/query/values.py``). Every store answers the same named queries
-with the same rows (``queries/README.md``).
+turns parameters into RDF terms. A shipped named query's values, on every store, and any value sent
+to an endpoint, go in a ``VALUES`` block at the start and at the end of the query's ``WHERE`` group
+(of the inner ``SELECT`` of a wrapped query; also first in each branch of a ``WHERE`` that is only a
+``UNION`` and in each ``OPTIONAL`` group of several patterns that names the variable), which
+every engine joins the same way and Oxigraph plans from (``graph/query/values.py``); Oxigraph binds
+the values of a user's own text before evaluation (``substitutions``), with the blocks for a
+variable the text does not select.
+Every store answers the same named queries with the same rows (``queries/README.md``).
 
 A graph held in a named graph of a server (always so on Virtuoso, whose default graph is the union
 of every graph, its system graphs included) is named with the standard protocol parameter in the

@@ -35,7 +35,7 @@ from rdflib.term import Node
 from graph.core.errors import GraphError, QueryError
 from graph.query.guard import OUT_OF_MEMORY, Check, Limits
 from graph.query.results import write_results
-from graph.query.values import ox_term, with_values
+from graph.query.values import is_shipped, ox_term, with_values
 from graph.store.spec import StoreSpec
 
 __all__ = [
@@ -143,13 +143,16 @@ def _answer(ox: Any, store: Any, prefixes: dict[str, str], request: Request) -> 
         options["default_graph"] = [ox.NamedNode(iri) for iri in request.default_graph]
     if request.named_graphs is not None:
         options["named_graphs"] = [ox.NamedNode(iri) for iri in request.named_graphs]
-    substitutions = {ox.Variable(k): ox_term(v) for k, v in request.substitutions.items()}
+    text, bound = request.text, dict(request.substitutions)
+    if bound and is_shipped(text):  # VALUES blocks where a named query's placements put them
+        text, bound = with_values(text, bound), {}
+    substitutions = {ox.Variable(k): ox_term(v) for k, v in bound.items()}
     try:
-        result = store.query(request.text, substitutions=substitutions, **options)
+        result = store.query(text, substitutions=substitutions, **options)
     except RuntimeError as error:  # Oxigraph substitutes selected variables only: VALUES for the rest
         if "SELECT projection" not in str(error):
             raise
-        result = store.query(with_values(request.text, dict(request.substitutions)), **options)
+        result = store.query(with_values(text, bound), **options)
     result_format = request.result_format
     if result_format is None:  # the store's own shape: results JSON, or N-Triples for a graph
         result_format = "ntriples" if isinstance(result, ox.QueryTriples) else "json"
