@@ -22,7 +22,10 @@ def tokens(text: str) -> tuple[str, ...]:
     >>> tokens("Back spasms: NSAIDs (e.g. Advil®)")
     ('back', 'spasm', 'nsaid', 'e', 'g', 'advil')
     """
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    if text.isascii():  # NFKD and the ASCII fold leave ASCII as it is: skip them (most names)
+        folded = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return tuple(_singular(word) for word in _NON_WORD.split(folded) if word)
 
 
