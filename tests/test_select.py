@@ -67,3 +67,11 @@ def test_named_graphs_are_not_counted() -> None:
     again = build(store, "copy")
     assert again.triples == kg.triples == len(store) - 1
     assert again.relations == kg.relations
+
+
+def test_a_second_view_is_the_same() -> None:
+    kg = load()
+    assert kg.view is not None
+    first, second = kg.nx, kg.view()
+    assert list(first.nodes(data=True)) == list(second.nodes(data=True))
+    assert list(first.edges(keys=True, data=True)) == list(second.edges(keys=True, data=True))

@@ -124,6 +124,18 @@ def _view(tables: Tables, index: LabelIndex, progress: bool | None) -> nx.MultiD
     import networkx as nx
 
     graph: nx.MultiDiGraph[URIRef] = nx.MultiDiGraph()
+    if not tables.entities:  # a second view of the same graph: read the entities again
+        tables.index()
+    try:
+        _fill(graph, tables, index, progress)
+    finally:
+        tables.release()  # what the view was built from, read again if it is asked for again
+    tables.entities = {}
+    return graph
+
+
+def _fill(graph: nx.MultiDiGraph[URIRef], tables: Tables, index: LabelIndex, progress: bool | None) -> None:
+    """Add the nodes, the edges and the red flags' urgency to ``graph``."""
     with progress_bar(total=3, unit=" steps", desc="building the view", show=progress) as bar:
         cites = tables.cites()
         bar.update(1)
@@ -140,8 +152,6 @@ def _view(tables: Tables, index: LabelIndex, progress: bool | None) -> nx.MultiD
                 ]
                 graph.nodes[node]["urgency"] = sorted(levels, key=lambda item: (item["rank"], item["level"]))
         bar.update(1)
-    tables.release()
-    return graph
 
 
 def _nodes(
@@ -166,7 +176,9 @@ def _edges(tables: Tables, cites: dict[Any, list[Cite]]) -> Iterator[Any]:
     contested, entities = tables.contested(), tables.entities
     for name in EDGE_RELATIONS:
         negative, predicate = name in NEGATIVE_RELATIONS, f"<{ONTOLOGY}{name}>"
-        for subject, obj in sorted(tables.relations.get(name, ()), key=_iris):
+        pairs = tables.relations.pop(name, [])  # each relation's pairs are dropped once made edges
+        pairs.sort(key=_iris)
+        for subject, obj in pairs:
             s, o = entities.get(subject), entities.get(obj)
             if s is not None and o is not None:
                 found = cites.pop((subject, predicate, obj), [])
