@@ -137,9 +137,11 @@ def _view(tables: Tables, index: LabelIndex, progress: bool | None) -> nx.MultiD
 def _fill(graph: nx.MultiDiGraph[URIRef], tables: Tables, index: LabelIndex, progress: bool | None) -> None:
     """Add the nodes, the edges and the red flags' urgency to ``graph``."""
     with progress_bar(total=3, unit=" steps", desc="building the view", show=progress) as bar:
-        cites = tables.cites()
+        graph.add_nodes_from(_nodes(tables, index))
         bar.update(1)
-        graph.add_nodes_from(_nodes(tables, index, cites))
+        cites = tables.cites()
+        for entity, given in tables.guidance.items():  # the node's "guidance" keeps its place
+            graph.nodes[entity]["guidance"] = _guidance(given, cites, entity)
         bar.update(1)
         graph.add_edges_from(_edges(tables, cites))
         urgency = f"<{ONTOLOGY}urgency>"
@@ -154,17 +156,15 @@ def _fill(graph: nx.MultiDiGraph[URIRef], tables: Tables, index: LabelIndex, pro
         bar.update(1)
 
 
-def _nodes(
-    tables: Tables, index: LabelIndex, cites: dict[Any, list[Cite]]
-) -> Iterator[tuple[URIRef, dict[str, Any]]]:
-    """Yield the view's nodes: each entity with its label, classes, synonyms, guidance and depth."""
-    depths, guidance, synonyms = tables.depths, tables.guidance, index.synonyms
+def _nodes(tables: Tables, index: LabelIndex) -> Iterator[tuple[URIRef, dict[str, Any]]]:
+    """Yield the view's nodes: each entity with its label, classes, synonyms and depth (guidance later)."""
+    depths, synonyms = tables.depths, index.synonyms
     for entity in sorted(index.types, key=str):  # the order of IRIs, without rdflib's slow compare
         data: dict[str, Any] = {
             "label": index.label(entity),
             "types": index.types[entity],
             "synonyms": tuple(synonyms.get(entity, ())),
-            "guidance": _guidance(guidance[entity], cites, entity) if entity in guidance else {},
+            "guidance": {},
         }
         if entity in depths:
             data["depth"] = depths[entity]
@@ -173,7 +173,7 @@ def _nodes(
 
 def _edges(tables: Tables, cites: dict[Any, list[Cite]]) -> Iterator[Any]:
     """Yield the view's edges: each domain relation between two entities, with its evidence."""
-    contested, entities = tables.contested(), tables.entities
+    entities = tables.entities
     for name in EDGE_RELATIONS:
         negative, predicate = name in NEGATIVE_RELATIONS, f"<{ONTOLOGY}{name}>"
         pairs = tables.relations.pop(name, [])  # each relation's pairs are dropped once made edges
@@ -181,8 +181,7 @@ def _edges(tables: Tables, cites: dict[Any, list[Cite]]) -> Iterator[Any]:
         for subject, obj in pairs:
             s, o = entities.get(subject), entities.get(obj)
             if s is not None and o is not None:
-                found = cites.pop((subject, predicate, obj), [])
-                yield s, o, name, _edge(name, negative, found, contested)
+                yield s, o, name, _edge(name, negative, cites.pop((subject, predicate, obj), []))
 
 
 def _iris(pair: tuple[str, str]) -> tuple[str, str]:
@@ -190,11 +189,10 @@ def _iris(pair: tuple[str, str]) -> tuple[str, str]:
     return pair[0][1:-1], pair[1][1:-1]
 
 
-def _edge(name: str, negative: bool, cites: list[Cite], contested: set[str]) -> dict[str, Any]:
+def _edge(name: str, negative: bool, cites: list[Cite]) -> dict[str, Any]:
     """Return the attributes of one edge from its cites (sorted as :class:`Evidence` sorts)."""
     if len(cites) == 1:  # most edges: one line states them
-        source, line, node, hedged, share = cites[0]
-        pair = (source, line)
+        pair, _, hedged, share, contested = cites[0]
         data = {
             "predicate": name,
             "evidence": [pair],
@@ -202,21 +200,21 @@ def _edge(name: str, negative: bool, cites: list[Cite], contested: set[str]) -> 
             "support": 1,
             "asserted": not hedged,
             "negative": negative,
-            "contested": node in contested,
+            "contested": contested,
         }
         if share is not None:
             data["frequencies"] = {pair: share}
         return data
     data = {
         "predicate": name,
-        "evidence": sorted({(c[0], c[1]) for c in cites}),
-        "hedged": sorted({(c[0], c[1]) for c in cites if c[3]}),
-        "support": len({c[0] for c in cites}),
-        "asserted": any(not c[3] for c in cites),
+        "evidence": sorted({c[0] for c in cites}),
+        "hedged": sorted({c[0] for c in cites if c[2]}),
+        "support": len({c[0][0] for c in cites}),
+        "asserted": any(not c[2] for c in cites),
         "negative": negative,
-        "contested": any(c[2] in contested for c in cites),
+        "contested": any(c[4] for c in cites),
     }
-    shares = {(c[0], c[1]): c[4] for c in cites if c[4] is not None}
+    shares = {c[0]: c[3] for c in cites if c[3] is not None}
     if shares:
         data["frequencies"] = shares
     return data
@@ -229,7 +227,7 @@ def _level(tables: Tables, level: str, cites: list[Cite]) -> dict[str, Any]:
         "level": local,
         "rank": tables.rank(level),
         "label": tables.level_labels.get(level, local),
-        "evidence": sorted({(c[0], c[1]) for c in cites}),
+        "evidence": sorted({c[0] for c in cites}),
     }
 
 
@@ -243,9 +241,7 @@ def _guidance(
         values = given.get(name, {})
         for value in sorted(values):
             cited = cites.pop((subject, f"<{ONTOLOGY}{name}>", values[value]), [])
-            found.setdefault(name, []).append(
-                {"value": value, "evidence": sorted({(c[0], c[1]) for c in cited})}
-            )
+            found.setdefault(name, []).append({"value": value, "evidence": sorted({c[0] for c in cited})})
     return found
 
 

@@ -24,10 +24,10 @@ __all__ = ["Cite", "Tables", "iri", "to_rdflib"]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-_LEVEL, _HEDGED = ONTOLOGY + "UrgencyLevel", f"<{ONTOLOGY}Hedged>"
+_LEVEL = ONTOLOGY + "UrgencyLevel"
 _CLASSES = {ONTOLOGY + name: name for name in CLASS_NAMES}
-#: One evidence of a triple: source id, line, evidence node, hedged, frequency.
-Cite = tuple[str, int, str, bool, float | None]
+#: One evidence of a triple: (source id, line), evidence node, hedged, frequency, contested.
+Cite = tuple[tuple[str, int], str, bool, float | None, bool]
 
 
 def _values(iris: Any) -> str:
@@ -52,10 +52,10 @@ _SOURCES_Q = f"SELECT ?s ?o WHERE {{ ?s a <{ONTOLOGY}Source> OPTIONAL {{ ?s <{_I
 _CLAIMS_Q = f"SELECT ?o WHERE {{ ?s a <{ONTOLOGY}Disagreement> ; <{ONTOLOGY}claim> ?o }}"
 _CONTEXT_Q = f"SELECT ?s ?o WHERE {{ ?s <{ONTOLOGY}contextLine> ?o }}"
 _EVIDENCE_Q = (
-    f"SELECT ?e ?s ?p ?o ?line ?source ?strength ?share WHERE {{ ?e a <{_RDF}Statement> ; "
+    f"SELECT ?e ?s ?p ?o ?line ?source ?hedged ?share WHERE {{ ?e a <{_RDF}Statement> ; "
     f"<{_RDF}subject> ?s ; <{_RDF}predicate> ?p ; <{_RDF}object> ?o ; <{ONTOLOGY}line> ?line . "
     "OPTIONAL { ?e <http://www.w3.org/ns/prov#wasDerivedFrom> ?source } "
-    f"OPTIONAL {{ ?e <{ONTOLOGY}claimStrength> ?strength }} "
+    f"OPTIONAL {{ ?e <{ONTOLOGY}claimStrength> ?strength }} BIND(?strength = <{ONTOLOGY}Hedged> AS ?hedged) "
     f"OPTIONAL {{ ?e <{ONTOLOGY}annotationFrequency> ?share }} }}"
 )
 _LEVEL_LABELS_Q = (
@@ -115,9 +115,12 @@ class Tables:
                     entity = entities[intern(subject)] = str.__new__(URIRef, subject[1:-1])
                     types[entity] = []
                 types[entity].append(_CLASSES[klass[1:-1]])
-        names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        names: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for subject, predicate, obj in rows(self.store, _NAMES_Q):
-            names[lexical(subject)][predicate[1:-1]].add(lexical(obj))
+            found = names[lexical(subject)][predicate[1:-1]]
+            value = lexical(obj)
+            if value not in found:  # "x"@en and "x"@fr name it once (a list is a third of a set)
+                found.append(value)
         return LabelIndex.of(types, names, levels)
 
     @cached_property
@@ -188,25 +191,33 @@ class Tables:
         for name in ("relations", "urgency", "ranks", "level_labels", "depths", "guidance"):
             self.__dict__.pop(name, None)
 
-    def cites(self) -> dict[tuple[str, str, str], list[Cite]]:
+    def cites(self, *, every_node: bool = False) -> dict[tuple[str, str, str], list[Cite]]:
         """Return the evidence of each triple, keyed by its three cells (read again on each call: it is big).
 
-        Each :data:`Cite` is ``(source id, line, evidence node, hedged, frequency)``; a triple's
-        cites are sorted as its :class:`~graph.core.evidence.Evidence` would be.
+        Each :data:`Cite` is ``((source id, line), evidence node, hedged, frequency, contested)``; a
+        triple's cites are sorted as its :class:`~graph.core.evidence.Evidence` would be. The node
+        is kept for every cite with ``every_node``, else only where it orders two frequencies of
+        one line (the view needs no more), and ``contested`` is then whether a disagreement
+        disputes it.
         """
         ids = {cell: lexical(name or cell) for cell, name in rows(self.store, _SOURCES_Q)}
+        contested = set() if every_node else self.contested()
+        pairs: dict[tuple[str, int], tuple[str, int]] = {}  # one tuple for each line cited
         found: dict[tuple[str, str, str], list[Cite]] = {}
         seen: set[str] = set()
-        for name, subject, predicate, obj, line, source, strength, share in rows(self.store, _EVIDENCE_Q):
+        for name, subject, predicate, obj, line, source, hedged, share in rows(self.store, _EVIDENCE_Q):
             if name in seen:  # a node with two values of one part: one evidence still
                 continue
             seen.add(name)
+            pair = ((ids[source] if source in ids else lexical(source)) if source else "?", _number(line))
+            node_iri = name[1:-1] if name[:1] == "<" else lexical(name)
+            frequency = _as_share(lexical(share)) if share else None
             cite = (
-                (ids[source] if source in ids else lexical(source)) if source else "?",
-                _number(line),
-                name[1:-1] if name[:1] == "<" else lexical(name),
-                strength == _HEDGED,
-                _as_share(lexical(share)) if share else None,
+                pairs.setdefault(pair, pair),
+                node_iri if every_node or frequency is not None else "",
+                hedged == "true",
+                frequency,
+                node_iri in contested,
             )
             key = (intern(subject), intern(predicate), intern(obj))
             if key in found:
@@ -227,7 +238,7 @@ class Tables:
         return {
             (node(s), node(p), node(o)): [
                 Evidence(source, line, name, hedged, tuple(sorted(context.get(name, ()))), share)
-                for source, line, name, hedged, share in cites
+                for (source, line), name, hedged, share, _ in cites
             ]
-            for (s, p, o), cites in self.cites().items()
+            for (s, p, o), cites in self.cites(every_node=True).items()
         }
