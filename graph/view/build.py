@@ -137,11 +137,9 @@ def _view(tables: Tables, index: LabelIndex, progress: bool | None) -> nx.MultiD
 def _fill(graph: nx.MultiDiGraph[URIRef], tables: Tables, index: LabelIndex, progress: bool | None) -> None:
     """Add the nodes, the edges and the red flags' urgency to ``graph``."""
     with progress_bar(total=3, unit=" steps", desc="building the view", show=progress) as bar:
-        graph.add_nodes_from(_nodes(tables, index))
-        bar.update(1)
         cites = tables.cites()
-        for entity, given in tables.guidance.items():  # the node's "guidance" keeps its place
-            graph.nodes[entity]["guidance"] = _guidance(given, cites, entity)
+        bar.update(1)
+        graph.add_nodes_from(_nodes(tables, index, cites))
         bar.update(1)
         graph.add_edges_from(_edges(tables, cites))
         urgency = f"<{ONTOLOGY}urgency>"
@@ -156,15 +154,17 @@ def _fill(graph: nx.MultiDiGraph[URIRef], tables: Tables, index: LabelIndex, pro
         bar.update(1)
 
 
-def _nodes(tables: Tables, index: LabelIndex) -> Iterator[tuple[URIRef, dict[str, Any]]]:
-    """Yield the view's nodes: each entity with its label, classes, synonyms and depth (guidance later)."""
-    depths, synonyms = tables.depths, index.synonyms
+def _nodes(
+    tables: Tables, index: LabelIndex, cites: dict[Any, list[Cite]]
+) -> Iterator[tuple[URIRef, dict[str, Any]]]:
+    """Yield the view's nodes: each entity with its label, classes, synonyms, guidance and depth."""
+    depths, guidance, synonyms = tables.depths, tables.guidance, index.synonyms
     for entity in sorted(index.types, key=str):  # the order of IRIs, without rdflib's slow compare
         data: dict[str, Any] = {
             "label": index.label(entity),
             "types": index.types[entity],
             "synonyms": tuple(synonyms.get(entity, ())),
-            "guidance": {},
+            "guidance": _guidance(guidance[entity], cites, entity) if entity in guidance else {},
         }
         if entity in depths:
             data["depth"] = depths[entity]
