@@ -92,7 +92,11 @@ def _paused_gc() -> Iterator[None]:
     """Pause the cycle collector while a builder makes containers by the hundred thousand.
 
     None of them is garbage while it runs, and each pass of the collector over them (some million
-    objects) costs more than the build itself; the collector runs again as soon as it is done.
+    objects) costs more than the build itself. When it is done, what was built (which lives as long
+    as the graph) joins the collector's oldest generation at once (``gc.freeze``, then
+    ``gc.unfreeze``) instead of being scanned object by object as young, and the collector runs
+    again: at 1.1M triples that saves half a second of the view's build and as much again of the
+    Python work that follows it.
     """
     paused = gc.isenabled()
     gc.disable()
@@ -100,6 +104,8 @@ def _paused_gc() -> Iterator[None]:
         yield
     finally:
         if paused:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
