@@ -123,7 +123,11 @@ class LabelIndex:
                         index.labels[entity] = value
                     elif weight < 1.0:
                         synonyms.append(value)
-                    found_names.setdefault(normalize(value), []).append((entity, weight, value))
+                    key_of = normalize(value)
+                    if key_of in found_names:
+                        found_names[key_of].append((entity, weight, value))
+                    else:
+                        found_names[key_of] = [(entity, weight, value)]
             index.synonyms[entity] = tuple(synonyms)
         for level in sorted(levels):
             labels = sorted(names.get(level, {}).get(label_key, ()))
