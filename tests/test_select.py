@@ -75,3 +75,28 @@ def test_a_second_view_is_the_same() -> None:
     first, second = kg.nx, kg.view()
     assert list(first.nodes(data=True)) == list(second.nodes(data=True))
     assert list(first.edges(keys=True, data=True)) == list(second.edges(keys=True, data=True))
+
+
+def test_the_view_is_what_networkx_would_build() -> None:
+    """The view fills networkx's dicts itself: the graph is the one add_nodes_from/add_edges_from make."""
+    import networkx as nx
+
+    from graph.view.build import _add_edges, _add_nodes
+
+    kg = load()
+    nodes = [(node, dict(data)) for node, data in kg.nx.nodes(data=True)]
+    edges = [(u, v, key, dict(data)) for u, v, key, data in kg.nx.edges(keys=True, data=True)]
+    ours = nx.MultiDiGraph()
+    _add_nodes(ours, iter(nodes))
+    _add_edges(ours, iter(edges))
+    theirs = nx.MultiDiGraph()
+    theirs.add_nodes_from(nodes)
+    theirs.add_edges_from(edges)
+    assert nx.utils.graphs_equal(ours, theirs)
+    for entity in theirs:
+        assert list(ours.succ[entity]) == list(theirs.succ[entity])
+        assert list(ours.pred[entity]) == list(theirs.pred[entity])
+        assert ours.pred[entity] == theirs.pred[entity]
+    assert list(ours.edges(keys=True, data=True)) == list(theirs.edges(keys=True, data=True))
+    ours.add_edge(*edges[0][:3], extra=1)  # still a networkx graph: its own methods work on it
+    assert ours.edges[edges[0][:3]]["extra"] == 1 and ours.number_of_edges() == theirs.number_of_edges()

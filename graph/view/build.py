@@ -34,7 +34,7 @@ Edges
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -145,9 +145,9 @@ def _fill(graph: nx.MultiDiGraph[URIRef], tables: Tables, index: LabelIndex, pro
     with progress_bar(total=3, unit=" steps", desc="building the view", show=progress) as bar:
         cites = tables.cites()
         bar.update(1)
-        graph.add_nodes_from(_nodes(tables, index, cites))
+        _add_nodes(graph, _nodes(tables, index, cites))
         bar.update(1)
-        graph.add_edges_from(_edges(tables, cites))
+        _add_edges(graph, _edges(tables, cites))
         urgency = f"<{ONTOLOGY}urgency>"
         for flag in sorted(tables.urgency, key=lambda cell: cell[1:-1]):
             node = tables.entities.get(flag)
@@ -158,6 +158,38 @@ def _fill(graph: nx.MultiDiGraph[URIRef], tables: Tables, index: LabelIndex, pro
                 ]
                 graph.nodes[node]["urgency"] = sorted(levels, key=lambda item: (item["rank"], item["level"]))
         bar.update(1)
+
+
+def _add_nodes(graph: nx.MultiDiGraph[URIRef], nodes: Iterable[tuple[URIRef, dict[str, Any]]]) -> None:
+    """Add new nodes with their attributes, as ``add_nodes_from`` would, into networkx's own dicts.
+
+    ``add_nodes_from`` copies each node's attributes and, given ``(node, attributes)`` pairs, takes
+    an exception per node; the view's nodes are new and theirs, so they are put in place as they
+    are (``_node``, ``_succ``, ``_pred``: the dicts networkx documents for subclasses).
+    """
+    inner: Any = graph  # the stubs declare no _succ nor _pred
+    attributes, succ, pred = inner._node, inner._succ, inner._pred
+    for node, data in nodes:
+        attributes[node], succ[node], pred[node] = data, {}, {}
+
+
+def _add_edges(
+    graph: nx.MultiDiGraph[URIRef], edges: Iterable[tuple[URIRef, URIRef, str, dict[str, Any]]]
+) -> None:
+    """Add new keyed edges between existing nodes, as ``add_edges_from`` would, into networkx's own dicts.
+
+    ``add_edges_from`` copies each edge's attributes twice and reaches each through three views;
+    the view's edges are new (one per relation between two nodes), so each attribute dict is put
+    in place as it is: ``_succ[u][v]`` and ``_pred[v][u]`` share one dict of keys, as networkx's.
+    """
+    inner: Any = graph
+    succ, pred = inner._succ, inner._pred
+    for subject, obj, key, data in edges:
+        keys = succ[subject].get(obj)
+        if keys is None:
+            succ[subject][obj] = pred[obj][subject] = {key: data}
+        else:
+            keys[key] = data
 
 
 def _nodes(
@@ -177,7 +209,9 @@ def _nodes(
         yield entity, data
 
 
-def _edges(tables: Tables, cites: dict[Any, list[Cite]]) -> Iterator[Any]:
+def _edges(
+    tables: Tables, cites: dict[Any, list[Cite]]
+) -> Iterator[tuple[URIRef, URIRef, str, dict[str, Any]]]:
     """Yield the view's edges: each domain relation between two entities, with its evidence."""
     entities = tables.entities
     for name in EDGE_RELATIONS:
