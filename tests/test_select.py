@@ -81,14 +81,14 @@ def test_the_view_is_what_networkx_would_build() -> None:
     """The view fills networkx's dicts itself: the graph is the one add_nodes_from/add_edges_from make."""
     import networkx as nx
 
-    from graph.view.build import _add_edges, _add_nodes
+    from graph.view.bulk import add_edges, add_nodes
 
     kg = load()
     nodes = [(node, dict(data)) for node, data in kg.nx.nodes(data=True)]
     edges = [(u, v, key, dict(data)) for u, v, key, data in kg.nx.edges(keys=True, data=True)]
     ours = nx.MultiDiGraph()
-    _add_nodes(ours, iter(nodes))
-    _add_edges(ours, iter(edges))
+    add_nodes(ours, iter(nodes))
+    add_edges(ours, iter(edges))
     theirs = nx.MultiDiGraph()
     theirs.add_nodes_from(nodes)
     theirs.add_edges_from(edges)

@@ -33,9 +33,7 @@ Edges
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -48,6 +46,7 @@ from graph.core.model import KnowledgeGraph
 from graph.core.vocab import EDGE_RELATIONS, GUIDANCE, NEGATIVE_RELATIONS, ONTOLOGY, local_name
 from graph.store.oxigraph import default_graph_size
 from graph.store.progress import progress_bar
+from graph.view.bulk import add_edges, add_nodes, paused_gc
 from graph.view.tables import Cite, Tables
 
 if TYPE_CHECKING:
@@ -69,7 +68,7 @@ def build(
     foreign file is an error, never an empty answer).
     """
     tables = Tables(store)
-    with _paused_gc(), progress_bar(total=3, unit=" steps", desc="indexing", show=progress) as bar:
+    with paused_gc(), progress_bar(total=3, unit=" steps", desc="indexing", show=progress) as bar:
         index = tables.index()
         bar.update(1)
         if not index.types:
@@ -81,36 +80,14 @@ def build(
     evidence = EvidenceIndex(read=lambda: _paused(tables.evidence))
 
     def view() -> nx.MultiDiGraph[URIRef]:
-        with _paused_gc():
+        with paused_gc():
             return _view(tables, index, progress)
 
     return KnowledgeGraph(store, index, evidence, origin, files, triples, relations, view)
 
 
-@contextmanager
-def _paused_gc() -> Iterator[None]:
-    """Pause the cycle collector while a builder makes containers by the hundred thousand.
-
-    None of them is garbage while it runs, and each pass of the collector over them (some million
-    objects) costs more than the build itself. When it is done, what was built (which lives as long
-    as the graph) joins the collector's oldest generation at once (``gc.freeze``, then
-    ``gc.unfreeze``) instead of being scanned object by object as young, and the collector runs
-    again: at 1.1M triples that saves half a second of the view's build and as much again of the
-    Python work that follows it.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
-
-
 def _paused(read: Callable[[], _T]) -> _T:
-    with _paused_gc():
+    with paused_gc():
         return read()
 
 
@@ -124,8 +101,8 @@ def _size(store: Any) -> int:
 def _view(tables: Tables, index: LabelIndex, progress: bool | None) -> nx.MultiDiGraph[URIRef]:
     """Return the networkx view of the tables (networkx is imported here: only questions need it).
 
-    Each cite is taken out of the evidence as its node or edge is made, and networkx copies the
-    attributes it is given, so what is read and what is built are not both held in full.
+    Each cite is taken out of the evidence as its node or edge is made, and each attribute dict
+    made is the one networkx keeps, so what is read and what is built are not both held in full.
     """
     import networkx as nx
 
@@ -145,9 +122,9 @@ def _fill(graph: nx.MultiDiGraph[URIRef], tables: Tables, index: LabelIndex, pro
     with progress_bar(total=3, unit=" steps", desc="building the view", show=progress) as bar:
         cites = tables.cites()
         bar.update(1)
-        _add_nodes(graph, _nodes(tables, index, cites))
+        add_nodes(graph, _nodes(tables, index, cites))
         bar.update(1)
-        _add_edges(graph, _edges(tables, cites))
+        add_edges(graph, _edges(tables, cites))
         urgency = f"<{ONTOLOGY}urgency>"
         for flag in sorted(tables.urgency, key=lambda cell: cell[1:-1]):
             node = tables.entities.get(flag)
@@ -158,38 +135,6 @@ def _fill(graph: nx.MultiDiGraph[URIRef], tables: Tables, index: LabelIndex, pro
                 ]
                 graph.nodes[node]["urgency"] = sorted(levels, key=lambda item: (item["rank"], item["level"]))
         bar.update(1)
-
-
-def _add_nodes(graph: nx.MultiDiGraph[URIRef], nodes: Iterable[tuple[URIRef, dict[str, Any]]]) -> None:
-    """Add new nodes with their attributes, as ``add_nodes_from`` would, into networkx's own dicts.
-
-    ``add_nodes_from`` copies each node's attributes and, given ``(node, attributes)`` pairs, takes
-    an exception per node; the view's nodes are new and theirs, so they are put in place as they
-    are (``_node``, ``_succ``, ``_pred``: the dicts networkx documents for subclasses).
-    """
-    inner: Any = graph  # the stubs declare no _succ nor _pred
-    attributes, succ, pred = inner._node, inner._succ, inner._pred
-    for node, data in nodes:
-        attributes[node], succ[node], pred[node] = data, {}, {}
-
-
-def _add_edges(
-    graph: nx.MultiDiGraph[URIRef], edges: Iterable[tuple[URIRef, URIRef, str, dict[str, Any]]]
-) -> None:
-    """Add new keyed edges between existing nodes, as ``add_edges_from`` would, into networkx's own dicts.
-
-    ``add_edges_from`` copies each edge's attributes twice and reaches each through three views;
-    the view's edges are new (one per relation between two nodes), so each attribute dict is put
-    in place as it is: ``_succ[u][v]`` and ``_pred[v][u]`` share one dict of keys, as networkx's.
-    """
-    inner: Any = graph
-    succ, pred = inner._succ, inner._pred
-    for subject, obj, key, data in edges:
-        keys = succ[subject].get(obj)
-        if keys is None:
-            succ[subject][obj] = pred[obj][subject] = {key: data}
-        else:
-            keys[key] = data
 
 
 def _nodes(
