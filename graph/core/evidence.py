@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from rdflib import URIRef
 from rdflib.term import Node
@@ -61,15 +62,32 @@ class Evidence:
 class EvidenceIndex:
     """Every evidence node of a graph, keyed by the triple it supports (built by :mod:`graph.view.build`).
 
+    Given the evidence, or a function that reads it: then it is read on first use, so a command that
+    never looks at evidence never pays for reading it.
+
     >>> from graph.core.vocab import BSO
     >>> triple = (kg.index.resolve("stress"), BSO.causes, kg.index.resolve("back spasm"))
     >>> sorted({e.source for e in kg.evidence.get(triple)})
     ['000', '002']
     """
 
-    def __init__(self, by_triple: Mapping[Triple, Sequence[Evidence]] | None = None) -> None:
-        self._by_triple = {key: sorted(value) for key, value in (by_triple or {}).items()}
-        self._by_iri = {e.iri: key for key, value in self._by_triple.items() for e in value}
+    def __init__(
+        self,
+        by_triple: Mapping[Triple, Sequence[Evidence]] | None = None,
+        *,
+        read: Callable[[], Mapping[Triple, Sequence[Evidence]]] | None = None,
+    ) -> None:
+        self._given, self._read = by_triple, read
+
+    @cached_property
+    def _by_triple(self) -> dict[Triple, list[Evidence]]:
+        given = self._read() if self._read is not None else self._given
+        self._given = self._read = None
+        return {key: sorted(value) for key, value in (given or {}).items()}
+
+    @cached_property
+    def _by_iri(self) -> dict[str, Triple]:
+        return {e.iri: key for key, value in self._by_triple.items() for e in value}
 
     def get(self, triple: Triple) -> list[Evidence]:
         """Return the evidence for one triple, sorted by source and line (empty if none)."""

@@ -107,19 +107,27 @@ class LabelIndex:
         index = cls()
         found_names: dict[str, list[tuple[URIRef, float, str]]] = {}
         label_key = str(RDFS.label)
-        for name in sorted(types):
-            entity = URIRef(name)
-            index.types[entity] = tuple(sorted(set(types[name]), key=CLASS_NAMES.index))
+        ordered: dict[tuple[str, ...], tuple[str, ...]] = {}  # few distinct sets of classes: one tuple each
+        keys = [(str(predicate), weight) for predicate, weight in NAME_WEIGHTS]
+        for name in sorted(types, key=str):  # rdflib compares IRIs in Python: str is ten times faster
+            entity = name if isinstance(name, URIRef) else URIRef(name)  # a URIRef key is kept as it is
+            classes = tuple(types[name])
+            if classes not in ordered:
+                ordered[classes] = tuple(sorted(set(classes), key=CLASS_NAMES.index))
+            index.types[entity] = ordered[classes]
             synonyms: list[str] = []
-            found = names.get(name, {})
-            for predicate, weight in NAME_WEIGHTS:
-                key = str(predicate)
+            found = names.get(str(name), {})
+            for key, weight in keys:
                 for value in sorted(found.get(key, ())):
                     if key == label_key and entity not in index.labels:
                         index.labels[entity] = value
                     elif weight < 1.0:
                         synonyms.append(value)
-                    found_names.setdefault(normalize(value), []).append((entity, weight, value))
+                    key_of = normalize(value)
+                    if key_of in found_names:
+                        found_names[key_of].append((entity, weight, value))
+                    else:
+                        found_names[key_of] = [(entity, weight, value)]
             index.synonyms[entity] = tuple(synonyms)
         for level in sorted(levels):
             labels = sorted(names.get(level, {}).get(label_key, ()))

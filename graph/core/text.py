@@ -10,20 +10,22 @@ __all__ = ["mentions", "normalize", "tokens"]
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
-def _singular(word: str) -> str:
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
 def tokens(text: str) -> tuple[str, ...]:
     """Split text into lower-case words without punctuation or a plural ``s``.
 
     >>> tokens("Back spasms: NSAIDs (e.g. Advil®)")
     ('back', 'spasm', 'nsaid', 'e', 'g', 'advil')
     """
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return tuple(_singular(word) for word in _NON_WORD.split(folded) if word)
+    if text.isascii():  # NFKD and the ASCII fold leave ASCII as it is: skip them (most names)
+        folded = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    # a plural's last s goes (not a double s, nor in a word of three letters or fewer)
+    return tuple(
+        word[:-1] if len(word) > 3 and word[-1] == "s" and word[-2] != "s" else word
+        for word in _NON_WORD.split(folded)
+        if word
+    )
 
 
 def normalize(text: str) -> str:

@@ -248,9 +248,9 @@ def _refuse_truncated(url: str, ceiling: str | None, answer: Answer) -> None:
 
 def index_of_ntriples(data: bytes) -> LabelIndex:
     """Build a label index from the N-Triples of a :data:`CATALOGUE` answer (the one index builder)."""
-    tables = Tables()
-    tables.feed(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-    return tables.index()
+    store = ox.Store()
+    store.load(data, format=ox.RdfFormat.N_TRIPLES)
+    return Tables(store).index()
 
 
 def catalogue_index(store: Store) -> LabelIndex:

@@ -1,8 +1,8 @@
 """The one engine: an Oxigraph store, in memory (Turtle read by Oxigraph's parser) or in a folder.
 
 The graph always lives in the store's **default graph**. :func:`read_turtle` is the one reader of
-Turtle (every path that reads a Turtle file calls it); :func:`read_files` bulk-loads Turtle files
-into a new in-memory store; :func:`open_folder` opens a store on disk; :func:`fill` replaces the
+Turtle (every path that reads a Turtle file calls it); :func:`read_files` loads Turtle files into a
+new in-memory store; :func:`open_folder` opens a store on disk; :func:`fill` replaces the
 default graph of a folder store and leaves its named graphs (a user's own data) as they are.
 """
 
@@ -42,7 +42,12 @@ class _Counted(io.RawIOBase):
 
 
 def read_turtle(
-    file: Path, into: Any | None = None, prefixes: dict[str, str] | None = None, bar: Any = None
+    file: Path,
+    into: Any | None = None,
+    prefixes: dict[str, str] | None = None,
+    bar: Any = None,
+    *,
+    bulk: bool = False,
 ) -> Any:
     """Read one Turtle file with Oxigraph into a store's default graph: the one Turtle reader.
 
@@ -60,6 +65,10 @@ def read_turtle(
         When given, the file's ``@prefix`` declarations are added to it (for writers that keep them).
     bar
         A progress bar counting bytes, moved as Oxigraph reads the file.
+    bulk
+        Use Oxigraph's bulk loader, for a store on disk: it writes as it parses, where the default
+        (one transaction) holds the file in memory but fills an in-memory store faster and with a
+        lower peak (1.1M triples: 2.7 s and 420 MB against 3.2 s and 600 MB).
 
     Returns
     -------
@@ -80,9 +89,8 @@ def read_turtle(
                 source: dict[str, Any] = {"path": str(file)}
                 if bar is not None:
                     source = {"input": _Counted(stack.enter_context(file.open("rb")), bar)}
-                store.bulk_load(
-                    **source, format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=ox.DefaultGraph()
-                )
+                fill_with = store.bulk_load if bulk else store.load
+                fill_with(**source, format=ox.RdfFormat.TURTLE, base_iri=base, to_graph=ox.DefaultGraph())
         else:
             parser = ox.parse(path=str(file), format=ox.RdfFormat.TURTLE, base_iri=base)
             store.extend(list(parser))
@@ -160,7 +168,7 @@ def fill(
     sizes = [file.stat().st_size for file in files]
     with progress_bar(total=sum(sizes), unit="B", desc=f"loading into {folder}", show=progress) as bar:
         for file in files:
-            read_turtle(file, store, bar=bar if not bar.disable else None)
+            read_turtle(file, store, bar=bar if not bar.disable else None, bulk=True)
     store.optimize()
     store.flush()
     return default_graph_size(store)

@@ -1,9 +1,9 @@
 """The one way in: Turtle files, a folder of them, or an Oxigraph folder, to one ``KnowledgeGraph``.
 
 Every source goes the same way: into an Oxigraph store (Turtle read by Oxigraph's parser, or a
-store on disk opened read-only), then one pass over its quads builds the networkx view, the label
-index and the evidence index (:func:`graph.view.build.build`). Loading the bundled graph takes a
-few milliseconds, so there is no start-up cache to go stale.
+store on disk opened read-only), then a few SELECTs on it give the label index at once and the
+evidence index and the networkx view on first use (:func:`graph.view.build.build`). Loading the
+bundled graph takes a few milliseconds, so there is no start-up cache to go stale.
 """
 
 from __future__ import annotations

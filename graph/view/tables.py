@@ -1,71 +1,66 @@
-"""One pass over the store's quads: the tables the view, the label index and the evidence index need.
+"""What the view, the label index and the evidence index need, each read from the store by one SELECT.
 
-:class:`Tables` sorts each triple of the default graph into what it says (a class, a name, a
-relation, a guidance value, an evidence node's parts, a disagreement's claim, an urgency level),
-so every index of a :class:`~graph.core.model.KnowledgeGraph` comes from the same read.
+Oxigraph does the matching and joining: each table below is one SELECT over the default graph,
+written by Oxigraph as TSV and split in Python (:func:`graph.store.select.rows`), read the first
+time a builder asks for it. The label index needs the classes and names only; the evidence and
+the view's other tables are read when the evidence index or the view is first used.
 """
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from functools import cached_property
+from sys import intern
 from typing import Any
 
-import pyoxigraph as ox
-from rdflib import Literal, URIRef
-from rdflib.term import Node
+from rdflib import URIRef
 
-from graph.core.evidence import Evidence, EvidenceIndex, Triple
+from graph.core.evidence import Evidence, Triple
 from graph.core.lookup import LabelIndex
-from graph.core.vocab import CLASS_NAMES, EDGE_RELATIONS, GUIDANCE, NAME_WEIGHTS, ONTOLOGY, local_name
+from graph.core.vocab import CLASS_NAMES, EDGE_RELATIONS, GUIDANCE, NAME_WEIGHTS, ONTOLOGY
+from graph.store.select import iri, lexical, node, rows, to_rdflib
 
-__all__ = ["Tables", "iri", "to_rdflib"]
+__all__ = ["Cite", "Tables", "iri", "to_rdflib"]
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_TYPE, _STATEMENT = _RDF + "type", _RDF + "Statement"
-_SUBJECT, _PREDICATE, _OBJECT = _RDF + "subject", _RDF + "predicate", _RDF + "object"
-_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
-_IDENTIFIER = "http://purl.org/dc/terms/identifier"
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-_LINE, _RANK, _CLAIM, _URGENCY = (ONTOLOGY + name for name in ("line", "rank", "claim", "urgency"))
-_STRENGTH, _CONTEXT, _HEDGED = ONTOLOGY + "claimStrength", ONTOLOGY + "contextLine", ONTOLOGY + "Hedged"
-_FREQUENCY, _DEPTH = ONTOLOGY + "annotationFrequency", ONTOLOGY + "hierarchyDepth"
-_SOURCE, _DISAGREEMENT, _LEVEL = ONTOLOGY + "Source", ONTOLOGY + "Disagreement", ONTOLOGY + "UrgencyLevel"
+_LEVEL = ONTOLOGY + "UrgencyLevel"
 _CLASSES = {ONTOLOGY + name: name for name in CLASS_NAMES}
-_NAMES = {str(predicate): weight for predicate, weight in NAME_WEIGHTS}
-_GUIDANCE = {ONTOLOGY + name: name for name in GUIDANCE}
-_EDGES = {ONTOLOGY + name: name for name in EDGE_RELATIONS}
+#: One evidence of a triple: (source id, line), evidence node, hedged, frequency, contested.
+Cite = tuple[tuple[str, int], str, bool, float | None, bool]
 
 
-@functools.lru_cache(maxsize=1 << 20)
-def iri(value: str) -> URIRef:
-    """Return the rdflib IRI of an IRI Oxigraph has read, made once per distinct IRI.
-
-    Oxigraph has already checked the IRI, so rdflib's own check (most of the cost of building
-    a million of them) is skipped: ``str.__new__`` is what ``URIRef.__new__`` calls after it.
-
-    >>> iri("https://w3id.org/backspasm-kg/id/stress") == URIRef("https://w3id.org/backspasm-kg/id/stress")
-    True
-    """
-    return str.__new__(URIRef, value)
+def _values(iris: Any) -> str:
+    return " ".join(f"<{value}>" for value in iris)
 
 
-def to_rdflib(term: Any) -> Node:
-    """Return the rdflib term of a pyoxigraph term (a literal keeps its language or datatype).
-
-    >>> to_rdflib(ox.NamedNode("https://w3id.org/backspasm-kg/id/stress"))
-    rdflib.term.URIRef('https://w3id.org/backspasm-kg/id/stress')
-    """
-    if isinstance(term, ox.NamedNode):
-        return iri(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=iri(term.datatype.value))
-    from rdflib import BNode
-
-    return BNode(term.value)
+_CLASSES_Q = f"SELECT ?s ?c WHERE {{ VALUES ?c {{ {_values([*_CLASSES, _LEVEL])} }} ?s a ?c }}"
+_NAMES_Q = f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {_values(str(p) for p, _ in NAME_WEIGHTS)} }} ?s ?p ?o }}"
+_EDGES_Q = (
+    f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {_values(ONTOLOGY + name for name in EDGE_RELATIONS)} }} "
+    "?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) }"
+)
+_GUIDANCE_Q = (
+    f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {_values(ONTOLOGY + name for name in GUIDANCE)} }} "
+    "?s ?p ?o FILTER(isLiteral(?o)) }"
+)
+_URGENCY_Q = f"SELECT ?s ?o WHERE {{ ?s <{ONTOLOGY}urgency> ?o FILTER(isIRI(?s) && isIRI(?o)) }}"
+_RANKS_Q = f"SELECT ?s ?o WHERE {{ ?s <{ONTOLOGY}rank> ?o }}"
+_DEPTHS_Q = f"SELECT ?s ?o WHERE {{ ?s <{ONTOLOGY}hierarchyDepth> ?o }}"
+_IDENTIFIER = "http://purl.org/dc/terms/identifier"
+_SOURCES_Q = f"SELECT ?s ?o WHERE {{ ?s a <{ONTOLOGY}Source> OPTIONAL {{ ?s <{_IDENTIFIER}> ?o }} }}"
+_CLAIMS_Q = f"SELECT ?o WHERE {{ ?s a <{ONTOLOGY}Disagreement> ; <{ONTOLOGY}claim> ?o }}"
+_CONTEXT_Q = f"SELECT ?s ?o WHERE {{ ?s <{ONTOLOGY}contextLine> ?o }}"
+_EVIDENCE_Q = (
+    f"SELECT ?e ?s ?p ?o ?line ?source ?hedged ?share WHERE {{ ?e a <{_RDF}Statement> ; "
+    f"<{_RDF}subject> ?s ; <{_RDF}predicate> ?p ; <{_RDF}object> ?o ; <{ONTOLOGY}line> ?line . "
+    "OPTIONAL { ?e <http://www.w3.org/ns/prov#wasDerivedFrom> ?source } "
+    f"OPTIONAL {{ ?e <{ONTOLOGY}claimStrength> ?strength }} BIND(?strength = <{ONTOLOGY}Hedged> AS ?hedged) "
+    f"OPTIONAL {{ ?e <{ONTOLOGY}annotationFrequency> ?share }} }}"
+)
+_LEVEL_LABELS_Q = (
+    f"SELECT DISTINCT ?o ?label WHERE {{ ?s <{ONTOLOGY}urgency> ?o FILTER(isIRI(?o)) ?o <{_LABEL}> ?label }}"
+)
 
 
 def _as_int(value: str | None, default: int) -> int:
@@ -73,6 +68,14 @@ def _as_int(value: str | None, default: int) -> int:
         return int(value) if value is not None else default
     except ValueError:
         return default
+
+
+def _number(cell: str) -> int:
+    """Return the integer a cell spells (Oxigraph writes an integer bare), or 0."""
+    try:
+        return int(cell)
+    except ValueError:
+        return _as_int(lexical(cell), 0)
 
 
 def _as_share(value: str) -> float | None:
@@ -83,121 +86,159 @@ def _as_share(value: str) -> float | None:
 
 
 class Tables:
-    """What one pass over the triples found, table by table (IRIs as plain strings)."""
+    """The tables of one store's default graph, each read by its SELECT when first asked for.
 
-    def __init__(self) -> None:
-        self.count = 0
-        self.types: dict[str, list[str]] = defaultdict(list)
-        self.names: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        self.relations: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        self.guidance: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-        self.statements: set[str] = set()
-        self.parts: dict[str, dict[str, Any]] = defaultdict(dict)
-        self.sources: set[str] = set()
-        self.identifiers: dict[str, str] = {}
-        self.disagreements: set[str] = set()
-        self.claims: list[tuple[str, str]] = []
-        self.urgency: dict[str, set[str]] = defaultdict(set)
-        self.ranks: dict[str, str] = {}
-        self.levels: set[str] = set()
-        self.depths: dict[str, int] = {}
+    Cells are kept as Oxigraph wrote them (``<iri>``, ``"text"@en``), interned, so the tables
+    and the evidence that refer to one term share one string.
 
-    def feed(self, triples: Iterable[Any]) -> None:
-        """Sort each triple (a pyoxigraph ``Triple`` or ``Quad``) into the table it belongs to."""
-        named = ox.NamedNode
-        types, names, relations, parts = self.types, self.names, self.relations, self.parts
-        count = 0
-        for triple in triples:
-            count += 1
-            predicate = triple.predicate.value
-            subject_term, obj = triple.subject, triple.object
-            subject = subject_term.value
-            if predicate == _TYPE:
-                klass = obj.value
-                if klass in _CLASSES:
-                    if isinstance(subject_term, named):
-                        types[subject].append(_CLASSES[klass])
-                elif klass == _STATEMENT:
-                    self.statements.add(subject)
-                elif klass == _SOURCE:
-                    self.sources.add(subject)
-                elif klass == _DISAGREEMENT:
-                    self.disagreements.add(subject)
-                elif klass == _LEVEL:
-                    self.levels.add(subject)
-            elif predicate in _EDGES:
-                if isinstance(obj, named) and isinstance(subject_term, named):
-                    relations[_EDGES[predicate]].add((subject, obj.value))
-            elif predicate in _NAMES:
-                names[subject][predicate].add(obj.value)
-            elif predicate in (_SUBJECT, _PREDICATE, _OBJECT, _DERIVED, _LINE, _STRENGTH, _FREQUENCY):
-                parts[subject][predicate] = obj
-            elif predicate == _CONTEXT:
-                parts[subject].setdefault(_CONTEXT, []).append(_as_int(obj.value, 0))
-            elif predicate == _IDENTIFIER:
-                self.identifiers[subject] = obj.value
-            elif predicate == _CLAIM:
-                self.claims.append((subject, obj.value))
-            elif predicate == _URGENCY:
-                if isinstance(obj, named):
-                    self.urgency[subject].add(obj.value)
-            elif predicate in _GUIDANCE:
-                if isinstance(obj, ox.Literal):
-                    self.guidance[subject].setdefault(_GUIDANCE[predicate], {})[obj.value] = obj
-            elif predicate == _RANK:
-                self.ranks[subject] = obj.value
-            elif predicate == _DEPTH:
-                self.depths[subject] = _as_int(obj.value, 0)
-        self.count += count
+    >>> tables = Tables(kg.store)
+    >>> tables.index().label(kg.index.resolve("tylenol"))
+    'acetaminophen'
+    """
 
-    def evidence(self) -> EvidenceIndex:
-        """Return the evidence of each triple: ``(source id, line, evidence node)``, keyed by rdflib terms."""
-        found: dict[Triple, list[Evidence]] = defaultdict(list)
-        ids = {source: self.identifiers.get(source, source) for source in self.sources}
-        for node in self.statements:
-            part = self.parts.get(node, {})
-            subject, predicate, obj, line = (part.get(key) for key in (_SUBJECT, _PREDICATE, _OBJECT, _LINE))
-            if subject is None or predicate is None or obj is None or line is None:
-                continue
-            source = part.get(_DERIVED)
-            label = ids.get(source.value, source.value) if source is not None else "?"
-            key = (to_rdflib(subject), to_rdflib(predicate), to_rdflib(obj))
-            strength = part.get(_STRENGTH)
-            hedged = strength is not None and strength.value == _HEDGED
-            context = tuple(sorted(part.get(_CONTEXT, ())))
-            share = part.get(_FREQUENCY)
-            frequency = _as_share(share.value) if share is not None else None
-            found[key].append(Evidence(label, _as_int(line.value, 0), node, hedged, context, frequency))
-        return EvidenceIndex(found)
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        #: Each entity's cell (``<iri>``) → its node in the label index and the view (set by :meth:`index`).
+        self.entities: dict[str, URIRef] = {}
 
     def index(self) -> LabelIndex:
-        """Return the label index: every subject typed with a domain class, with its names."""
-        return LabelIndex.of(self.types, self.names, self.levels)
+        """Return the label index: every IRI typed with a domain class, with its names."""
+        types: dict[str, list[str]] = {}  # keyed by the entities' nodes
+        levels: set[str] = set()
+        entities = self.entities
+        for subject, klass in rows(self.store, _CLASSES_Q):
+            if klass == f"<{_LEVEL}>":
+                levels.add(lexical(subject))
+            elif subject[:1] == "<":  # a domain class of an entity (an IRI, never a blank node)
+                entity = entities.get(subject)
+                if entity is None:  # Oxigraph has checked the IRI: rdflib's check is skipped
+                    entity = entities[intern(subject)] = str.__new__(URIRef, subject[1:-1])
+                    types[entity] = []
+                types[entity].append(_CLASSES[klass[1:-1]])
+        names: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for subject, predicate, obj in rows(self.store, _NAMES_Q):
+            found = names[lexical(subject)][predicate[1:-1]]
+            value = lexical(obj)
+            if value not in found:  # "x"@en and "x"@fr name it once (a list is a third of a set)
+                found.append(value)
+        return LabelIndex.of(types, names, levels)
 
-    def relation_count(self, entities: set[str]) -> int:
+    @cached_property
+    def relations(self) -> dict[str, list[tuple[str, str]]]:
+        """The (subject, object) cells of each domain relation between two IRIs, by relation name."""
+        found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for subject, predicate, obj in rows(self.store, _EDGES_Q):
+            found[predicate[len(ONTOLOGY) + 1 : -1]].append((intern(subject), intern(obj)))
+        return found
+
+    @cached_property
+    def urgency(self) -> dict[str, list[str]]:
+        """The urgency level cells of each red flag's cell."""
+        found: dict[str, list[str]] = defaultdict(list)
+        for subject, obj in rows(self.store, _URGENCY_Q):
+            found[intern(subject)].append(intern(obj))
+        return found
+
+    def relation_count(self) -> int:
         """Return how many relations the graph states: the view's edges and the red flags' urgency."""
-        edges = sum(
-            1 for pairs in self.relations.values() for s, o in pairs if s in entities and o in entities
-        )
+        entities = self.entities
+        pairs = (pair for found in self.relations.values() for pair in found)
+        edges = sum(1 for s, o in pairs if s in entities and o in entities)
         return edges + sum(len(levels) for flag, levels in self.urgency.items() if flag in entities)
+
+    def rank(self, level: str) -> int:
+        """Return the rank of an urgency level (99 when it has none)."""
+        return _as_int(self.ranks.get(level), 99)
+
+    @cached_property
+    def ranks(self) -> dict[str, str]:
+        """The rank of each urgency level's cell, as written."""
+        return {subject: lexical(obj) for subject, obj in rows(self.store, _RANKS_Q)}
+
+    @cached_property
+    def level_labels(self) -> dict[str, str]:
+        """The first ``rdfs:label`` of each urgency level (by cell) a red flag points at."""
+        found: dict[str, str] = {}
+        for level, label in rows(self.store, _LEVEL_LABELS_Q):
+            text = lexical(label)
+            found[level] = min(found.get(level, text), text)
+        return found
+
+    @cached_property
+    def depths(self) -> dict[URIRef, int]:
+        """The ``bso:hierarchyDepth`` of each entity that is a term of an imported ontology."""
+        entities = self.entities
+        found = {subject: _number(obj) for subject, obj in rows(self.store, _DEPTHS_Q)}
+        return {entities[cell]: depth for cell, depth in found.items() if cell in entities}
+
+    @cached_property
+    def guidance(self) -> dict[URIRef, dict[str, dict[str, str]]]:
+        """The guidance literals of each entity: property local name → text → the literal's cell."""
+        found: dict[URIRef, dict[str, dict[str, str]]] = {}
+        for subject, predicate, obj in rows(self.store, _GUIDANCE_Q):
+            entity = self.entities.get(subject)
+            if entity is not None:
+                name = predicate[len(ONTOLOGY) + 1 : -1]
+                found.setdefault(entity, {}).setdefault(name, {})[lexical(obj)] = obj
+        return found
 
     def contested(self) -> set[str]:
         """Return the evidence nodes that are a disputed claim of some disagreement."""
-        return {claim for subject, claim in self.claims if subject in self.disagreements}
+        return {lexical(claim) for (claim,) in rows(self.store, _CLAIMS_Q)}
 
-    def urgency_levels(self, flag: str, evidence: EvidenceIndex) -> list[dict[str, Any]]:
-        """Return the urgency levels of a red flag, most urgent first, each with its evidence."""
-        levels = []
-        for level in self.urgency[flag]:
-            local = local_name(level)
-            labels = self.names.get(level, {}).get(_LABEL)
-            cites = evidence.get((iri(flag), iri(_URGENCY), iri(level)))
-            levels.append(
-                {
-                    "level": local,
-                    "rank": _as_int(self.ranks.get(level), 99),
-                    "label": min(labels) if labels else local,
-                    "evidence": sorted({(e.source, e.line) for e in cites}),
-                }
+    def release(self) -> None:
+        """Drop the tables read so far (the view has been built from them)."""
+        for name in ("relations", "urgency", "ranks", "level_labels", "depths", "guidance"):
+            self.__dict__.pop(name, None)
+
+    def cites(self, *, every_node: bool = False) -> dict[tuple[str, str, str], list[Cite]]:
+        """Return the evidence of each triple, keyed by its three cells (read again on each call: it is big).
+
+        Each :data:`Cite` is ``((source id, line), evidence node, hedged, frequency, contested)``; a
+        triple's cites are sorted as its :class:`~graph.core.evidence.Evidence` would be. The node
+        is kept for every cite with ``every_node``, else only where it orders two frequencies of
+        one line (the view needs no more), and ``contested`` is then whether a disagreement
+        disputes it.
+        """
+        ids = {cell: lexical(name or cell) for cell, name in rows(self.store, _SOURCES_Q)}
+        contested = set() if every_node else self.contested()
+        pairs: dict[tuple[str, int], tuple[str, int]] = {}  # one tuple for each line cited
+        found: dict[tuple[str, str, str], list[Cite]] = {}
+        seen: set[str] = set()
+        for name, subject, predicate, obj, line, source, hedged, share in rows(self.store, _EVIDENCE_Q):
+            if name in seen:  # a node with two values of one part: one evidence still
+                continue
+            seen.add(name)
+            pair = ((ids[source] if source in ids else lexical(source)) if source else "?", _number(line))
+            node_iri = name[1:-1] if name[:1] == "<" else lexical(name)
+            frequency = _as_share(lexical(share)) if share else None
+            cite = (
+                pairs.setdefault(pair, pair),
+                node_iri if every_node or frequency is not None else "",
+                hedged == "true",
+                frequency,
+                node_iri in contested,
             )
-        return sorted(levels, key=lambda item: (item["rank"], item["level"]))
+            key = (intern(subject), intern(predicate), intern(obj))
+            if key in found:
+                found[key].append(cite)
+            else:
+                found[key] = [cite]
+        del seen
+        for cites in found.values():
+            if len(cites) > 1:
+                cites.sort()
+        return found
+
+    def evidence(self) -> dict[Triple, list[Evidence]]:
+        """Return the evidence of each triple: ``(source id, line, evidence node)``, keyed by rdflib terms."""
+        context: dict[str, list[int]] = defaultdict(list)
+        for subject, line in rows(self.store, _CONTEXT_Q):
+            context[lexical(subject)].append(_number(line))
+        return {
+            (node(s), node(p), node(o)): [
+                Evidence(source, line, name, hedged, tuple(sorted(context.get(name, ()))), share)
+                for (source, line), name, hedged, share, _ in cites
+            ]
+            for (s, p, o), cites in self.cites(every_node=True).items()
+        }
