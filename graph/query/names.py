@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -69,21 +70,19 @@ class Lookup:
     names: Names | None = None
     store: Store | None = None
     _seen: dict[str, LabelIndex] = field(default_factory=dict, repr=False)
-    _indexed: list[StoredNames | None] = field(default_factory=list, repr=False)
 
     def _names(self, text: str) -> Names:
         if self.names is not None:
             return self.names
         if text not in self._seen:
             assert self.store is not None
-            self._seen[text] = _candidates(self.store, text, self._index)
+            self._seen[text] = _candidates(self.store, text, lambda: self._endpoint_index)
         return self._seen[text]
 
-    def _index(self) -> StoredNames | None:
-        """Return the endpoint's label index written when it was filled, if still current (asked once)."""
-        if not self._indexed:
-            self._indexed.append(_endpoint_index(self.store))
-        return self._indexed[0]
+    @functools.cached_property
+    def _endpoint_index(self) -> StoredNames | None:
+        """The endpoint's label index written when it was filled, if still current (asked once)."""
+        return _endpoint_index(self.store)
 
     def resolution(self, text: str | URIRef) -> Resolution:
         """Return the entity ``text`` names, with the others that answer to the same name."""

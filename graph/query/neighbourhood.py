@@ -95,12 +95,17 @@ def between(store: Store, a: str, b: str, *, limit: int = LIMIT) -> set[str]:
     return balls[0] | balls[1]
 
 
+def construct_into(store: Store, query: str, local: ox.Store) -> None:
+    """Run a CONSTRUCT on ``store`` and load its N-Triples into ``local`` as they came."""
+    answer = store.execute(query, {}, None)
+    if answer.is_graph and answer.payload:
+        local.load(answer.payload, format=ox.RdfFormat.N_TRIPLES)
+
+
 def _describe(store: Store, subjects: Iterable[str], local: ox.Store) -> None:
     """Copy every triple whose subject is one of ``subjects`` into ``local``."""
     for block in _batches(sorted(set(subjects))):
-        answer = store.execute(_DESCRIBE.format(here=block), {}, None)
-        if answer.kind in ("CONSTRUCT", "DESCRIBE") and answer.payload:
-            local.load(answer.payload, format=ox.RdfFormat.N_TRIPLES)
+        construct_into(store, _DESCRIBE.format(here=block), local)
 
 
 def _pointing(store: Store, predicate: str, objects: Iterable[str]) -> set[str]:

@@ -81,13 +81,18 @@ class Answer:
     size: int | None = field(default=None, compare=False, repr=False)
 
     @property
+    def is_graph(self) -> bool:
+        """Tell whether this is a CONSTRUCT or DESCRIBE answer (its payload is N-Triples)."""
+        return self.kind in ("CONSTRUCT", "DESCRIBE")
+
+    @property
     def graph(self) -> Graph | None:
         """The triples of a CONSTRUCT or DESCRIBE answer as an rdflib graph.
 
         Read from the payload when first asked: a caller that loads the N-Triples into a store
         never pays for it.
         """
-        if self._graph is None and self.kind in ("CONSTRUCT", "DESCRIBE"):
+        if self._graph is None and self.is_graph:
             graph = Graph(bind_namespaces="none")
             graph.parse(data=self.payload.decode("utf-8"), format="nt")
             object.__setattr__(self, "_graph", graph)  # a cache of the payload, not a change

@@ -213,9 +213,8 @@ def _read_remote(url: str, payload: bytes, text: str, graph_query: bool) -> Answ
             "or raise the server's limit (oxigraph serve --timeout-s)"
         )
     try:
-        if (
-            graph_query
-        ):  # checked here by Oxigraph's parser, so a bad body is this one line, not a later error
+        if graph_query:
+            # checked here by Oxigraph's parser, so a bad body is this one line, not a later error
             size = sum(1 for _ in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
             return dataclasses.replace(_answer("GRAPH", payload, text), size=size)
         return _json_answer(payload)
@@ -256,7 +255,7 @@ def index_of_ntriples(data: bytes) -> LabelIndex:
 def catalogue_index(store: Store) -> LabelIndex:
     """Build a label index from a store's classes and names, fetched with one CONSTRUCT."""
     answer = store.execute(CATALOGUE, {}, None)
-    if answer.kind not in ("CONSTRUCT", "DESCRIBE"):
+    if not answer.is_graph:
         return LabelIndex()
     return index_of_ntriples(answer.payload)
 

@@ -30,7 +30,7 @@ from graph.core.vocab import (
     ONTOLOGY,
     POSITIVE_RELATIONS,
 )
-from graph.query.neighbourhood import BATCH, LIMIT
+from graph.query.neighbourhood import BATCH, LIMIT, construct_into
 from graph.view.build import build
 
 if TYPE_CHECKING:
@@ -135,12 +135,6 @@ def walk_steps(store: Store, target: str, metapaths: Sequence[Steps], *, limit: 
     return edges
 
 
-def _construct(store: Store, query: str, local: ox.Store) -> None:
-    answer = store.execute(query, {}, None)
-    if answer.kind in ("CONSTRUCT", "DESCRIBE") and answer.payload:
-        local.load(answer.payload, format=ox.RdfFormat.N_TRIPLES)
-
-
 def _objects(local: ox.Store, predicate: str) -> set[str]:
     return {
         quad.object.value
@@ -160,7 +154,7 @@ def fetch_walked(store: Store, targets: set[str], edges: set[Edge]) -> ox.Store:
     nodes = targets | {s for s, _, _ in edges} | {o for _, _, o in edges}
     predicates = ", ".join(_ATTRIBUTES)
     for block in _blocks(nodes):
-        _construct(store, _DESCRIBE.format(here=_iris(block), predicates=predicates), local)
+        construct_into(store, _DESCRIBE.format(here=_iris(block), predicates=predicates), local)
         for s, p, o in store.execute(_NEGATIVE.format(here=_iris(block)), {}, None).rows:
             if s is not None and p is not None and str(o) in nodes:
                 edges.add((str(s), str(p).removeprefix(ONTOLOGY), str(o)))
@@ -176,23 +170,23 @@ def fetch_walked(store: Store, targets: set[str], edges: set[Edge]) -> ox.Store:
     )
     rows += [f"(<{s}> bso:{p} <{o}>)" for s, p, o in sorted(edges)]
     for start in range(0, len(rows), BATCH):
-        _construct(store, _STATEMENTS.format(rows=" ".join(rows[start : start + BATCH])), local)
+        construct_into(store, _STATEMENTS.format(rows=" ".join(rows[start : start + BATCH])), local)
     statements = {
         quad.subject.value
         for quad in local.quads_for_pattern(None, ox.NamedNode(_RDF + "subject"), None)
         if isinstance(quad.subject, ox.NamedNode)
     }
     for block in _blocks(statements):
-        _construct(store, _CLAIMS.format(here=_iris(block)), local)
+        construct_into(store, _CLAIMS.format(here=_iris(block)), local)
     for block in _blocks(_objects(local, _PROV) | _objects(local, ONTOLOGY + "urgency")):
-        _construct(store, _EVERYTHING.format(here=_iris(block)), local)
+        construct_into(store, _EVERYTHING.format(here=_iris(block)), local)
     disagreements = {
         quad.subject.value
         for quad in local.quads_for_pattern(None, ox.NamedNode(ONTOLOGY + "claim"), None)
         if isinstance(quad.subject, ox.NamedNode)
     }
     for block in _blocks(disagreements):  # their names and accounts, not their other claims
-        _construct(store, _DESCRIBE.format(here=_iris(block), predicates=_NAMED), local)
+        construct_into(store, _DESCRIBE.format(here=_iris(block), predicates=_NAMED), local)
     return local
 
 
