@@ -176,15 +176,25 @@ bs:pd4 a bso:Condition ; rdfs:label "Parkinson disease 4"@en ; skos:altLabel "Pa
 """
 
 
+def _folder_of(tmp_path: Path, turtle: str) -> Path:
+    """Return an Oxigraph folder filled with ``turtle`` by ``load --into``."""
+    data = tmp_path / "data.ttl"
+    data.write_text(turtle, encoding="utf-8")
+    load_into(str(tmp_path / "ox"), data)
+    return tmp_path / "ox"
+
+
+def _both_lookups(path: Path) -> tuple[Lookup, Lookup]:
+    """The folder's label index, and the bounded queries an endpoint gets, over the same store."""
+    return lookup_of(OxigraphStore.folder(path)), Lookup(store=OxigraphStore.folder(path))
+
+
 def test_a_name_several_entities_share_is_answered_for_the_exact_label(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """One entity's label is another's synonym: the label wins, and the other is named on stderr."""
-    data = tmp_path / "pd.ttl"
-    data.write_text(PARKINSON, encoding="utf-8")
-    path = tmp_path / "ox"
-    load_into(str(path), data)
-    for names in (lookup_of(OxigraphStore.folder(path)), Lookup(store=OxigraphStore.folder(path))):
+    path = _folder_of(tmp_path, PARKINSON)
+    for names in _both_lookups(path):
         resolution = names.resolution("parkinson disease")
         assert (resolution.label, resolution.others) == ("Parkinson disease", ("Parkinson disease 4",))
     assert main(["show", "Parkinson disease", "--store", f"oxigraph:{path}", "--json"]) == 0
@@ -206,11 +216,8 @@ def test_a_name_no_entity_has_says_which_close_ones_it_passed_over(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """No exact label: the closest partial match answers, and stderr names the other close ones."""
-    data = tmp_path / "pd.ttl"
-    data.write_text(NUMBERED, encoding="utf-8")
-    path = tmp_path / "ox"
-    load_into(str(path), data)
-    for names in (lookup_of(OxigraphStore.folder(path)), Lookup(store=OxigraphStore.folder(path))):
+    path = _folder_of(tmp_path, NUMBERED)
+    for names in _both_lookups(path):
         resolution = names.resolution("parkinson disease")
         assert resolution.label == "Parkinson disease 4"
         assert resolution.nearest and set(resolution.others) == {
