@@ -31,6 +31,7 @@ from graph.core.vocab import (
     POSITIVE_RELATIONS,
 )
 from graph.query.neighbourhood import BATCH, LIMIT, construct_into
+from graph.query.statements import statements_into
 from graph.view.build import build
 
 if TYPE_CHECKING:
@@ -62,14 +63,13 @@ _DESCRIBE = (
 )
 _EVERYTHING = "CONSTRUCT {{ ?n ?p ?o }} WHERE {{ VALUES ?n {{ {here} }} ?n ?p ?o }}"
 _NAMED = "rdfs:label, rdfs:comment"
+# one branch a predicate: ``?s ?p ?o`` filtered by predicate reads every triple of each subject
 _NEGATIVE = (
-    "SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {here} }} ?s ?p ?o FILTER(isIRI(?o) && ?p IN ("
-    + ", ".join(f"bso:{name}" for name in sorted(NEGATIVE_RELATIONS))
-    + ")) }}"
-)
-_STATEMENTS = (
-    "CONSTRUCT {{ ?st ?q ?v }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} "
-    "?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . ?st ?q ?v }}"
+    "SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {here} }} "
+    + " UNION ".join(
+        f"{{{{ ?s bso:{name} ?o BIND(bso:{name} AS ?p) }}}}" for name in sorted(NEGATIVE_RELATIONS)
+    )
+    + " FILTER(isIRI(?o)) }}"
 )
 # one query a direction: a UNION under a VALUES block is planned slowly (Virtuoso, Oxigraph)
 _AROUND = (
@@ -168,9 +168,7 @@ def fetch_walked(store: Store, targets: set[str], edges: set[Edge]) -> ox.Store:
         ox.Quad(ox.NamedNode(s), ox.NamedNode(ONTOLOGY + p), ox.NamedNode(o), ox.DefaultGraph())
         for s, p, o in edges
     )
-    rows += [f"(<{s}> bso:{p} <{o}>)" for s, p, o in sorted(edges)]
-    for start in range(0, len(rows), BATCH):
-        construct_into(store, _STATEMENTS.format(rows=" ".join(rows[start : start + BATCH])), local)
+    statements_into(store, edges, local, rows)
     statements = {
         quad.subject.value
         for quad in local.quads_for_pattern(None, ox.NamedNode(_RDF + "subject"), None)
