@@ -19,6 +19,7 @@ from graph.cli import main
 from graph.core.model import KnowledgeGraph
 from graph.query import statements
 from graph.query.stores import OxigraphStore, RemoteStore, Store
+from graph.query.walked import fetch_walked, walk_steps
 from graph.store.data import data_dir
 from graph.store.publish import load_into
 from tests.servers import DEFAULT_GRAPH, oxigraph_server, virtuoso_server
@@ -70,7 +71,12 @@ def _fetched(
 
 
 def _by_end(calls: list[str]) -> int:
-    return sum("LIMIT" in text for text in calls)
+    """How many evidence fetches were bound by an end (no VALUES rows)."""
+    return sum(text.startswith("CONSTRUCT") and "VALUES" not in text for text in calls)
+
+
+def _counted(calls: list[str]) -> int:
+    return sum("COUNT(*)" in text for text in calls)
 
 
 def _edges(kg: KnowledgeGraph) -> set[Edge]:
@@ -132,6 +138,32 @@ def test_an_end_with_far_more_evidence_is_fetched_row_by_row(
     asked = set(symptoms[:1])  # one of many: the hub holds more than PER_RELATION nodes for it
     monkeypatch.setattr(statements, "PER_RELATION", 1)
     got, calls = _fetched(store, asked, 1, monkeypatch)
-    assert _by_end(calls) >= 1  # tried, then given up for the rows
+    assert _counted(calls) == 2 and _by_end(calls) == 0  # both ends counted, then left to the rows
     assert got == _fetched(store, asked, 10**9, monkeypatch)[0]
     assert _ends(got, "object") == {symptoms[0][2]}
+
+
+def test_guidance_evidence_comes_from_every_store(
+    kg: KnowledgeGraph, folder: Path, remote: str, virtuoso: str
+) -> None:
+    """The evidence of each guidance value (a literal, often language-tagged) is fetched on every engine."""
+    spasm = str(kg.index.resolve("back spasm"))
+    edges = walk_steps(OxigraphStore.folder(folder), spasm, [[("treats", True, frozenset())]])
+    fetched = [
+        set(fetch_walked(store, {spasm}, set(edges)))
+        for store in (OxigraphStore.folder(folder), RemoteStore(remote), RemoteStore(virtuoso))
+    ]
+    guidance = {q for q in fetched[0] if q.predicate.value.endswith(("#duration", "#caution", "#timing"))}
+    assert len(guidance) >= 5
+    assert {(q.subject.value, q.predicate.value) for q in guidance} <= _stated_pairs(fetched[0])
+    assert fetched[1] == fetched[0]
+    assert fetched[2] == fetched[0]
+
+
+def _stated_pairs(quads: set[ox.Quad]) -> set[tuple[str, str]]:
+    """(subject, predicate) of every statement the evidence nodes state."""
+    parts: dict[str, dict[str, str]] = {}
+    for q in quads:
+        if q.predicate.value in (f"{_RDF}subject", f"{_RDF}predicate") and isinstance(q.object, ox.NamedNode):
+            parts.setdefault(str(q.subject), {})[q.predicate.value] = q.object.value
+    return {(p[f"{_RDF}subject"], p[f"{_RDF}predicate"]) for p in parts.values() if len(p) == 2}

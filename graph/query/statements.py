@@ -7,7 +7,7 @@ of the relations share one end (the 2,475 diseases of one HPO symptom), one quer
 and the predicate costs a fifth of that, and whatever it brings besides the relations asked is left
 out before the nodes reach the caller. :func:`statements_into` does the one where it pays
 (:data:`HUB` relations or more share an end, which holds at most :data:`PER_RELATION` evidence nodes
-for each of them), and the rows for the rest.
+for each of them, a count tells), and the rows for the rest.
 """
 
 from __future__ import annotations
@@ -42,10 +42,16 @@ _AT_END = (
     "PREFIX rdf: <" + _RDF + "> PREFIX bso: <" + ONTOLOGY + "> "
     "SELECT ?st ?x WHERE {{ ?st rdf:{end} <{node}> ; rdf:predicate bso:{predicate} ; rdf:{other} ?x }}"
 )
-# at most ``limit`` evidence nodes: an end with many more than were asked is fetched row by row
+_STATED = f"SELECT ?st ?s ?p ?o WHERE {{ ?st <{_RDF}subject> ?s ; <{_RDF}predicate> ?p ; <{_RDF}object> ?o }}"
+_COUNT = "SELECT (COUNT(*) AS ?n) WHERE {{ ?st rdf:{end} <{node}> ; rdf:predicate bso:{predicate} }}"
+# no LIMIT in a sub-SELECT: Virtuoso 7.2 took 15 s over one such query (LIMIT 341) and 10 ms over others
 _BY_END = (
-    "CONSTRUCT {{ ?st ?q ?v }} WHERE {{ {{ SELECT ?st WHERE {{ ?st rdf:{end} <{node}> ; "
-    "rdf:predicate bso:{predicate} }} LIMIT {limit} }} ?st ?q ?v }}"
+    "CONSTRUCT {{ ?st ?q ?v }} WHERE {{ ?st rdf:{end} <{node}> ; rdf:predicate bso:{predicate} . ?st ?q ?v }}"
+)
+# an attribute's evidence by subject and predicate: Virtuoso 7.2 matches no literal given in VALUES
+_ATTRIBUTES = (
+    "CONSTRUCT {{ ?st ?q ?v }} WHERE {{ VALUES (?s ?p) {{ {rows} }} "
+    "?st rdf:subject ?s ; rdf:predicate ?p . ?st ?q ?v }}"
 )
 
 
@@ -58,31 +64,37 @@ def _groups(edges: set[Edge]) -> list[tuple[str, str, str, set[Edge]]]:
     return sorted(((*key, members) for key, members in found.items()), key=lambda g: (-len(g[3]), g[:3]))
 
 
+def _count(store: Store, end: str, node: str, predicate: str) -> int:
+    rows = store.execute(_COUNT.format(end=end, node=node, predicate=predicate), {}, None).rows
+    return int(str(rows[0][0])) if rows and rows[0][0] is not None else 0
+
+
 def _by_end(store: Store, group: tuple[str, str, str, set[Edge]], wanted: set[Edge], local: ox.Store) -> bool:
     """Load the evidence of a group's relations by their shared end; False: it has too many others.
 
-    Evidence nodes at that end that state no relation in ``wanted`` are removed again; when the
-    end has more than :data:`PER_RELATION` nodes for each asked relation, so are the group's own,
-    and the group is left to be fetched row by row.
+    An end holding more than :data:`PER_RELATION` evidence nodes for each asked relation is left
+    to be fetched row by row; evidence nodes it brings that state no relation in ``wanted`` are
+    removed again.
     """
     end, node, predicate, members = group
-    limit = PER_RELATION * len(members) + 1
-    construct_into(store, _BY_END.format(end=end, node=node, predicate=predicate, limit=limit), local)
+    if _count(store, end, node, predicate) > PER_RELATION * len(members):
+        return False
+    construct_into(store, _BY_END.format(end=end, node=node, predicate=predicate), local)
     other = "object" if end == "subject" else "subject"
     solutions = local.query(_AT_END.format(end=end, other=other, node=node, predicate=predicate))
     assert isinstance(solutions, ox.QuerySolutions)
-    found = [(row[0], row[1]) for row in solutions]
-    whole = len(found) < limit
-    for st, x in found:
+    for st, x in [(row[0], row[1]) for row in solutions]:
         relation = (x.value, predicate, node) if end == "object" else (node, predicate, x.value)
-        if relation not in wanted or not whole and relation in members:
+        if relation not in wanted:
             for quad in list(local.quads_for_pattern(st, None, None)):
                 local.remove(quad)
-    return whole
+    return True
 
 
-def statements_into(store: Store, edges: Iterable[Edge], local: ox.Store, rows: Iterable[str] = ()) -> None:
-    """Load into ``local`` every evidence node of ``edges`` and of ``rows``, with all their triples.
+def statements_into(
+    store: Store, edges: Iterable[Edge], local: ox.Store, attributes: Iterable[tuple[str, str]] = ()
+) -> None:
+    """Load into ``local`` every evidence node of ``edges`` and of ``attributes``, with all their triples.
 
     Parameters
     ----------
@@ -92,17 +104,33 @@ def statements_into(store: Store, edges: Iterable[Edge], local: ox.Store, rows: 
         Relations between entities as ``(subject IRI, predicate local name, object IRI)``.
     local
         The in-memory store the nodes go into.
-    rows
-        More relations as ``VALUES`` rows in SPARQL, ``(<s> bso:p "literal")``: asked row by row.
+    attributes
+        ``(subject IRI, predicate IRI)`` of attributes (guidance, urgency): the evidence of each of
+        their values.
     """
     wanted = set(edges)
     left = set(wanted)
     for end, node, predicate, members in _groups(left):
         members &= left
-        if len(members) < HUB:
-            continue
-        if _by_end(store, (end, node, predicate, members), wanted, local):
+        if len(members) >= HUB and _by_end(store, (end, node, predicate, members), wanted, local):
             left -= members
-    texts = [*rows, *(f"(<{s}> bso:{p} <{o}>)" for s, p, o in sorted(left))]
+    texts = [f"(<{s}> bso:{p} <{o}>)" for s, p, o in sorted(left)]
     for start in range(0, len(texts), BATCH):
         construct_into(store, _BY_ROWS.format(rows=" ".join(texts[start : start + BATCH])), local)
+    pairs = [f"(<{s}> <{p}>)" for s, p in sorted(set(attributes))]
+    fetched = ox.Store()
+    for start in range(0, len(pairs), BATCH):
+        construct_into(store, _ATTRIBUTES.format(rows=" ".join(pairs[start : start + BATCH])), fetched)
+    local.extend(_stating(fetched, local))
+
+
+def _stating(fetched: ox.Store, local: ox.Store) -> list[ox.Quad]:
+    """Return the quads of the evidence nodes in ``fetched`` whose statement ``local`` holds."""
+    solutions = fetched.query(_STATED)
+    assert isinstance(solutions, ox.QuerySolutions)
+    kept: list[ox.Quad] = []
+    for row in solutions:
+        node, stated = row[0], ox.Quad(row[1], row[2], row[3], ox.DefaultGraph())
+        if stated in local:
+            kept += fetched.quads_for_pattern(node, None, None)
+    return kept

@@ -158,17 +158,17 @@ def fetch_walked(store: Store, targets: set[str], edges: set[Edge]) -> ox.Store:
         for s, p, o in store.execute(_NEGATIVE.format(here=_iris(block)), {}, None).rows:
             if s is not None and p is not None and str(o) in nodes:
                 edges.add((str(s), str(p).removeprefix(ONTOLOGY), str(o)))
-    # the evidence of each attribute (guidance, urgency) by its exact triple, like the relations'
-    rows = sorted(
-        str(ox.Triple(quad.subject, quad.predicate, quad.object)).removesuffix(" .").join("()")
+    # the evidence of each attribute (guidance, urgency): every value of it was fetched above
+    attributes = {
+        (quad.subject.value, quad.predicate.value)
         for quad in local
-        if quad.predicate.value in _ABOUT
-    )
+        if quad.predicate.value in _ABOUT and isinstance(quad.subject, ox.NamedNode)
+    }
     local.extend(
         ox.Quad(ox.NamedNode(s), ox.NamedNode(ONTOLOGY + p), ox.NamedNode(o), ox.DefaultGraph())
         for s, p, o in edges
     )
-    statements_into(store, edges, local, rows)
+    statements_into(store, edges, local, attributes)
     statements = {
         quad.subject.value
         for quad in local.quads_for_pattern(None, ox.NamedNode(_RDF + "subject"), None)
